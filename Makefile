@@ -1,0 +1,104 @@
+# mailsuite build.  Conventions (so that components never edit this file):
+#   <folder>/NAME.main.cc   is the main() of program NAME  -> build/bin/NAME
+#   <folder>/*.cc           (the rest) form build/<folder>/lib<folder>.a
+#   lib/*.cc                form build/lib/liblib.a, linked into everything
+#   tests/unit/*.cc         one Catch2 binary build/tests/unit-tests
+#   tests/fuzz/fuzz_*.cc    libFuzzer targets (make fuzz), built with clang
+#   <folder>/DEPS           extra Debian packages for `make deps`
+# conf-cc, conf-ld and conf-prefix hold the compile line, link line and
+# install prefix (first line of each), as in qmail.
+
+SHELL := /bin/bash
+CXX_LINE := $(shell head -n1 conf-cc)
+LD_LINE := $(shell head -n1 conf-ld)
+PREFIX := $(shell head -n1 conf-prefix)
+B := build
+SYSLIBS := /usr/lib/libowfat.a -lssl -lcrypto -lcrypt
+
+NOT_COMPONENTS := tests bench build
+COMPONENTS := $(filter-out $(NOT_COMPONENTS) lib,$(patsubst %/,%,$(sort $(dir $(wildcard */*.cc)))))
+
+LIB_SRCS := $(filter-out %.main.cc,$(wildcard lib/*.cc))
+LIB_A := $(B)/lib/liblib.a
+
+define component
+$(1)_SRCS := $$(filter-out %.main.cc,$$(wildcard $(1)/*.cc))
+$(1)_MAINS := $$(wildcard $(1)/*.main.cc)
+$(1)_A := $$(if $$($(1)_SRCS),$(B)/$(1)/lib$(1).a)
+$(1)_PROGS := $$(patsubst $(1)/%.main.cc,$(B)/bin/%,$$($(1)_MAINS))
+PROGRAMS += $$($(1)_PROGS)
+ARCHIVES += $$($(1)_A)
+$$($(1)_A): $$(patsubst %.cc,$(B)/%.o,$$($(1)_SRCS))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+$(B)/bin/%: $(B)/$(1)/%.main.o $$($(1)_A) $(LIB_A)
+	@mkdir -p $$(@D)
+	$(LD_LINE) -o $$@ $$^ $(SYSLIBS)
+endef
+
+PROGRAMS :=
+ARCHIVES :=
+$(foreach c,$(COMPONENTS) lib,$(eval $(call component,$(c))))
+
+UNIT_SRCS := $(wildcard tests/unit/*.cc)
+UNIT_BIN := $(B)/tests/unit-tests
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.cc)
+FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(B)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all deps check unit integration install fuzz fuzz-run bench run stop clean
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS)
+
+$(B)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX_LINE) -MMD -MP -c -o $@ $<
+
+$(UNIT_BIN): $(patsubst %.cc,$(B)/%.o,$(UNIT_SRCS)) $(ARCHIVES) $(LIB_A)
+	@mkdir -p $(@D)
+	$(LD_LINE) -o $@ $(filter %.o,$^) -Wl,--start-group $(ARCHIVES) $(LIB_A) -Wl,--end-group $(SYSLIBS)
+
+deps:
+	@tests/install-deps DEPS $(wildcard */DEPS)
+
+unit: $(UNIT_BIN)
+
+# All tests: unit (Catch2) and integration (pytest, real programs); the last
+# line is "N passed, N failed".
+check: all $(UNIT_BIN)
+	@tests/run-all
+
+install: all
+	@tests/install-tree "$(PREFIX)" $(PROGRAMS)
+
+# libFuzzer targets: each fuzz_X.cc is compiled with every non-main source.
+FUZZ_CXX := clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib -I.
+ALL_NONMAIN := $(LIB_SRCS) $(foreach c,$(COMPONENTS),$($(c)_SRCS))
+$(B)/fuzz/%: tests/fuzz/%.cc $(ALL_NONMAIN)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) -o $@ $< $(ALL_NONMAIN) $(SYSLIBS)
+fuzz: $(FUZZ_BINS)
+# make fuzz-run FUZZ_SECONDS=600 runs every target for that long.
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$n; \
+	  echo "== $$n"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  $(B)/fuzz/corpus-$$n tests/fuzz/seeds/$$n 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || exit 1; done
+
+bench: all
+	@bench/run-all
+
+run: deps all
+	@service/make-run start
+
+stop:
+	@service/make-run stop
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# The install prefix is compiled into lib/paths.o (ProgramPath default).
+$(B)/lib/paths.o: conf-prefix
+$(B)/lib/paths.o: CXX_LINE += -DMAILSUITE_PREFIX='"$(PREFIX)"'

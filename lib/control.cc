@@ -1,0 +1,122 @@
+#include "control.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "paths.h"
+
+extern "C" {
+#include <cdb.h>
+}
+
+namespace ms {
+
+std::vector<std::string> ParseControlLines(std::string_view text) {
+  std::vector<std::string> values;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    size_t nul = line.find('\0');
+    if (nul != std::string_view::npos) line = line.substr(0, nul);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+      line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    values.emplace_back(line);
+  }
+  return values;
+}
+
+Control::Control() : dir_(ControlDir()) {}
+Control::Control(std::string dir) : dir_(std::move(dir)) {}
+
+std::string Control::PathOf(std::string_view name) const {
+  return dir_ + "/" + std::string(name);
+}
+
+Result<std::vector<std::string>> Control::Lines(std::string_view name) const {
+  auto text = ReadFile(PathOf(name));
+  if (!text) {
+    if (text.error().code == ENOENT) return std::vector<std::string>{};
+    return text.error();
+  }
+  return ParseControlLines(*text);
+}
+
+Result<std::string> Control::Line(std::string_view name, std::string_view fallback) const {
+  auto lines = Lines(name);
+  if (!lines) return lines.error();
+  if (lines->empty()) return std::string(fallback);
+  return std::move(lines->front());
+}
+
+Result<long> Control::Number(std::string_view name, long fallback, long min, long max) const {
+  auto line = Line(name, "");
+  if (!line) return line.error();
+  if (line->empty()) return fallback;
+  long value = 0;
+  const char* begin = line->data();
+  const char* end = begin + line->size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end)
+    return MakeError("control file " + PathOf(name) + ": not a number: " + *line);
+  if (value < min || value > max)
+    return MakeError("control file " + PathOf(name) + ": " + *line + " is out of range " +
+                     std::to_string(min) + ".." + std::to_string(max));
+  return value;
+}
+
+Result<std::string> Control::Me() const {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "localhost");
+  return Line("me", host);
+}
+
+Result<std::string> Control::LineOrMe(std::string_view name) const {
+  auto me = Me();
+  if (!me) return me.error();
+  return Line(name, *me);
+}
+
+Result<std::vector<std::string>> Control::CdbLookup(std::string_view name,
+                                                    std::string_view key) const {
+  std::string path = PathOf(name);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return std::vector<std::string>{};
+    return MakeError("unable to open " + path + ": " + std::strerror(errno));
+  }
+  struct cdb c;
+  cdb_init(&c, fd.get());
+  std::vector<std::string> found;
+  cdb_findstart(&c);
+  for (;;) {
+    int r = cdb_findnext(&c, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    if (r < 0) {
+      cdb_free(&c);
+      return MakeError("unable to read " + path + ": corrupt cdb");
+    }
+    if (r == 0) break;
+    std::string data(cdb_datalen(&c), '\0');
+    if (cdb_read(&c, reinterpret_cast<unsigned char*>(data.data()), data.size(),
+                 cdb_datapos(&c)) < 0) {
+      cdb_free(&c);
+      return MakeError("unable to read " + path + ": corrupt cdb");
+    }
+    found.push_back(std::move(data));
+  }
+  cdb_free(&c);
+  return found;
+}
+
+Result<bool> Control::CdbContains(std::string_view name, std::string_view key) const {
+  auto found = CdbLookup(name, key);
+  if (!found) return found.error();
+  return !found->empty();
+}
+
+}  // namespace ms

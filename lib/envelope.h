@@ -1,0 +1,44 @@
+// The qmail-queue envelope, as read on fd 1 by a queue program:
+//
+//   F sender \0  ( T recipient \0 )+  \0
+//
+// The sender may be empty (the null sender <>).  There must be at least
+// one recipient.  Addresses may not contain NUL; nothing may follow the
+// final NUL.
+#ifndef MAILSUITE_LIB_ENVELOPE_H_
+#define MAILSUITE_LIB_ENVELOPE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.h"
+
+namespace ms {
+
+struct Envelope {
+  std::string sender;
+  std::vector<std::string> recipients;
+};
+
+enum class EnvelopeError {
+  kNone,
+  kFormat,       // qmail-queue exit 91
+  kTooLong,      // an address longer than the limit: exit 11
+  kTruncated,    // ended before the final NUL: exit 54 (unable to read)
+};
+
+// The longest address accepted in an envelope (RFC 5321 path limit
+// without the angle brackets, rounded up generously as qmail does not
+// limit it at all; 1000 keeps hostile input bounded).
+inline constexpr size_t kMaxEnvelopeAddress = 1000;
+
+std::string EncodeEnvelope(const Envelope& envelope);
+// Decodes a complete envelope.  On error, *error says which kind and the
+// Error's message says where.
+Result<Envelope> DecodeEnvelope(std::string_view data, EnvelopeError* error,
+                                size_t max_address = kMaxEnvelopeAddress);
+
+}  // namespace ms
+
+#endif  // MAILSUITE_LIB_ENVELOPE_H_

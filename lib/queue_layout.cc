@@ -1,0 +1,156 @@
+#include "queue_layout.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ms {
+
+namespace {
+
+Status MakeDir(const std::string& path, mode_t mode, const QueueOwners& owners) {
+  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
+    return MakeError("unable to create " + path + ": " + std::strerror(errno));
+  if (::chmod(path.c_str(), mode) != 0)
+    return MakeError("unable to chmod " + path + ": " + std::strerror(errno));
+  if ((owners.uid != static_cast<uid_t>(-1) || owners.gid != static_cast<gid_t>(-1)) &&
+      ::chown(path.c_str(), owners.uid, owners.gid) != 0)
+    return MakeError("unable to chown " + path + ": " + std::strerror(errno));
+  return Ok{};
+}
+
+bool ParseU64(std::string_view text, uint64_t* value) {
+  if (text.empty() || text.size() > 19) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+std::vector<std::string_view> SplitSpaces(std::string_view text, size_t max_fields) {
+  std::vector<std::string_view> fields;
+  while (!text.empty() && fields.size() < max_fields) {
+    size_t start = text.find_first_not_of(' ');
+    if (start == std::string_view::npos) break;
+    text.remove_prefix(start);
+    if (fields.size() + 1 == max_fields) {
+      fields.push_back(text);
+      break;
+    }
+    size_t end = text.find(' ');
+    fields.push_back(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end);
+  }
+  return fields;
+}
+
+}  // namespace
+
+Status CreateQueue(const std::string& root, const QueueOwners& owners) {
+  QueueLayout q(root);
+  QueueOwners dir_owner_only{owners.uid, static_cast<gid_t>(-1)};
+  for (auto [path, mode, o] : {std::tuple{q.root(), 0750, owners},
+                               std::tuple{q.tmp(), 0700, dir_owner_only},
+                               std::tuple{q.mess(), 0750, owners},
+                               std::tuple{q.state(), 0750, owners},
+                               std::tuple{q.bad(), 0700, dir_owner_only},
+                               std::tuple{q.root() + "/lock", 0700, dir_owner_only}}) {
+    Status s = MakeDir(path, static_cast<mode_t>(mode), o);
+    if (!s) return s;
+  }
+  std::string trigger = q.trigger();
+  if (::mkfifo(trigger.c_str(), 0622) != 0 && errno != EEXIST)
+    return MakeError("unable to create " + trigger + ": " + std::strerror(errno));
+  ::chmod(trigger.c_str(), 0622);
+  std::string lock = q.send_lock();
+  int fd = ::open(lock.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return MakeError("unable to create " + lock + ": " + std::strerror(errno));
+  ::close(fd);
+  if (owners.uid != static_cast<uid_t>(-1)) {
+    if (::chown(trigger.c_str(), owners.uid, static_cast<gid_t>(-1)) != 0 ||
+        ::chown(lock.c_str(), owners.uid, static_cast<gid_t>(-1)) != 0)
+      return MakeError("unable to chown queue files: " + std::string(std::strerror(errno)));
+  }
+  return Ok{};
+}
+
+std::string FormatQueueHeader(const QueueHeader& h) {
+  std::string out = "MSQ1 " + std::to_string(h.message_offset) + " " +
+                    std::to_string(h.message_length) + " " + std::to_string(h.envelope_offset) +
+                    " " + std::to_string(h.envelope_length) + " " + std::to_string(h.queued_time);
+  out.resize(kQueueHeaderSize - 1, ' ');
+  out += '\n';
+  return out;
+}
+
+Result<QueueHeader> ParseQueueHeader(std::string_view data, uint64_t file_size) {
+  if (data.size() < kQueueHeaderSize || data[kQueueHeaderSize - 1] != '\n')
+    return MakeError("queue header truncated");
+  std::string_view line = data.substr(0, kQueueHeaderSize - 1);
+  while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+  auto f = SplitSpaces(line, 7);
+  if (f.size() != 6 || f[0] != "MSQ1") return MakeError("not a mailsuite queue file");
+  QueueHeader h;
+  uint64_t queued = 0;
+  if (!ParseU64(f[1], &h.message_offset) || !ParseU64(f[2], &h.message_length) ||
+      !ParseU64(f[3], &h.envelope_offset) || !ParseU64(f[4], &h.envelope_length) ||
+      !ParseU64(f[5], &queued))
+    return MakeError("malformed queue header");
+  h.queued_time = static_cast<int64_t>(queued);
+  if (h.message_offset != kQueueHeaderSize ||
+      h.message_length > file_size ||
+      h.envelope_offset != h.message_offset + h.message_length ||
+      h.envelope_length < 3 || h.envelope_length > file_size ||
+      h.envelope_offset + h.envelope_length != file_size)
+    return MakeError("queue header does not match the file");
+  return h;
+}
+
+std::string MakeQueueId(ino_t inode, int64_t unix_usec) {
+  return std::to_string(static_cast<unsigned long long>(inode)) + "." +
+         std::to_string(unix_usec);
+}
+
+bool IsValidQueueId(std::string_view id) {
+  size_t dot = id.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot + 1 >= id.size()) return false;
+  if (id.size() > 40) return false;
+  for (size_t i = 0; i < id.size(); ++i)
+    if (i != dot && (id[i] < '0' || id[i] > '9')) return false;
+  return true;
+}
+
+std::string FormatStateRecord(const StateRecord& r) {
+  std::string reason = r.reason.substr(0, 1000);
+  for (char& c : reason)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  std::string out = std::to_string(r.index) + " " + r.code + " " + std::to_string(r.time) + " " +
+                    reason + "\n";
+  return out;
+}
+
+std::map<size_t, StateRecord> ParseStateFile(std::string_view data) {
+  std::map<size_t, StateRecord> last;
+  while (!data.empty()) {
+    size_t eol = data.find('\n');
+    if (eol == std::string_view::npos) break;  // torn final append: ignore
+    std::string_view line = data.substr(0, eol);
+    data.remove_prefix(eol + 1);
+    auto f = SplitSpaces(line, 4);
+    if (f.size() < 3) continue;
+    uint64_t index = 0, time = 0;
+    if (!ParseU64(f[0], &index) || !ParseU64(f[2], &time) || f[1].size() != 1) continue;
+    char code = f[1][0];
+    if (code != 'D' && code != 'B' && code != 'b' && code != 'Z') continue;
+    StateRecord r;
+    r.index = index;
+    r.code = code;
+    r.time = static_cast<int64_t>(time);
+    if (f.size() == 4) r.reason = std::string(f[3]);
+    last[r.index] = std::move(r);
+  }
+  return last;
+}
+
+}  // namespace ms

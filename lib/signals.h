@@ -1,0 +1,28 @@
+// Signals delivered through a self-pipe, so a poll loop sees them as an
+// ordinary readable fd and no real work happens inside a handler.
+#ifndef MAILSUITE_LIB_SIGNALS_H_
+#define MAILSUITE_LIB_SIGNALS_H_
+
+#include <initializer_list>
+
+namespace ms {
+
+class SignalPipe {
+ public:
+  // Installs handlers for the given signals (SA_RESTART off so blocking
+  // calls return EINTR).  Call once per process.
+  static bool Install(std::initializer_list<int> signals);
+  // The read end: readable when a signal has arrived.
+  static int fd();
+  // Drains the pipe; returns the signals received since the last call as a
+  // bit mask (1u << signo).
+  static unsigned long long Take();
+};
+
+// Restores the default disposition for a signal (e.g. SIGPIPE in a child).
+void DefaultSignal(int signo);
+void IgnoreSignal(int signo);
+
+}  // namespace ms
+
+#endif  // MAILSUITE_LIB_SIGNALS_H_

@@ -1,0 +1,89 @@
+"""A scriptable DNS server for tests (dnslib, Debian's /usr/bin/python3).
+
+    srv = DnsServer("127.0.0.53")          # UDP and TCP on port 53 of that address
+    srv.add("example.test", "MX", "10 mx1.example.test.")
+    srv.add("mx1.example.test", "A", "127.0.0.2")
+    srv.fault("broken.test", "SERVFAIL")    # or "TIMEOUT", "NXDOMAIN", "TRUNCATE"
+    srv.delay("slow.test", 0.3)             # answer after 300 ms
+    srv.start(); ...; srv.stop()
+
+Point programs at it with DNSCACHEIP=127.0.0.53 (libowfat's resolver).
+Names not added answer NXDOMAIN; names added without the queried type
+answer NOERROR with no records.
+"""
+import threading
+import time
+
+from dnslib import DNSRecord, QTYPE, RCODE, RR
+from dnslib.server import DNSServer, BaseResolver, DNSLogger
+
+
+class _Resolver(BaseResolver):
+    def __init__(self, owner):
+        self.owner = owner
+
+    def resolve(self, request, handler):
+        qname = str(request.q.qname).rstrip(".").lower()
+        qtype = QTYPE[request.q.qtype]
+        reply = request.reply()
+        owner = self.owner
+        owner.queries.append((qname, qtype))
+        for suffix, seconds in owner.delays.items():
+            if qname == suffix or qname.endswith("." + suffix):
+                time.sleep(seconds)
+        fault = owner.faults.get(qname)
+        if fault == "TIMEOUT":
+            return None
+        if fault == "SERVFAIL":
+            reply.header.rcode = RCODE.SERVFAIL
+            return reply
+        if fault == "NXDOMAIN":
+            reply.header.rcode = RCODE.NXDOMAIN
+            return reply
+        if fault == "TRUNCATE" and handler.protocol == "udp":
+            reply.header.tc = 1
+            return reply
+        records = owner.records.get(qname)
+        if records is None:
+            reply.header.rcode = RCODE.NXDOMAIN
+            return reply
+        for rtype, text in records:
+            if rtype == qtype or (rtype == "CNAME" and qtype != "CNAME"):
+                reply.add_answer(*RR.fromZone(f"{qname}. 60 IN {rtype} {text}"))
+        return reply
+
+
+class _QuietLogger(DNSLogger):
+    def __init__(self):
+        super().__init__(log="-request,-reply,-truncated,-error,-recv,-send,-data")
+
+
+class DnsServer:
+    def __init__(self, ip="127.0.0.53", port=53):
+        self.ip, self.port = ip, port
+        self.records, self.faults, self.delays = {}, {}, {}
+        self.queries = []
+        self._servers = []
+
+    def add(self, name, rtype, text):
+        self.records.setdefault(name.rstrip(".").lower(), []).append((rtype, text))
+
+    def fault(self, name, kind):
+        self.faults[name.rstrip(".").lower()] = kind
+
+    def delay(self, name, seconds):
+        self.delays[name.rstrip(".").lower()] = seconds
+
+    def start(self):
+        resolver = _Resolver(self)
+        for tcp in (False, True):
+            s = DNSServer(resolver, address=self.ip, port=self.port, tcp=tcp,
+                          logger=_QuietLogger())
+            s.start_thread()
+            self._servers.append(s)
+        return self
+
+    def stop(self):
+        for s in self._servers:
+            s.stop()
+        self._servers.clear()
