@@ -49,7 +49,8 @@ int Run() {
 
   ms::queue::QueueRequest request;
   request.queue_root = ms::QueueDir();
-  request.received_line = ms::queue::MakeReceivedLine(::getpid(), ::getuid(), ::time(nullptr));
+  request.pid = ::getpid();
+  request.received_line = ms::queue::MakeReceivedLine(request.pid, ::getuid(), ::time(nullptr));
   auto queued = ms::queue::WriteToQueue(request);
   if (!queued) Die(queued.error().code, queued.error().message);
   ms::queue::PokeTrigger(ms::QueueLayout(request.queue_root).trigger(), queued->id);

@@ -86,8 +86,10 @@ class TmpFile {
     if (g_tmp_exists && !g_committed) ::unlink(g_tmp_path);
     g_tmp_exists = 0;
   }
-  Status Create(const QueueLayout& layout);
+  Status Create(const QueueLayout& layout, pid_t pid);
   int fd() const { return fd_.get(); }
+  // The process exits right after: spare the close.
+  void LeaveOpen() { (void)fd_.release(); }
   const std::string& id() const { return id_; }
   int64_t created_sec() const { return created_usec_ / 1000000; }
 
@@ -97,9 +99,9 @@ class TmpFile {
   int64_t created_usec_ = 0;
 };
 
-Status TmpFile::Create(const QueueLayout& layout) {
+Status TmpFile::Create(const QueueLayout& layout, pid_t pid) {
   created_usec_ = RealtimeUsec();
-  std::string path = layout.tmp() + "/" + std::to_string(::getpid()) + "." +
+  std::string path = layout.tmp() + "/" + std::to_string(pid) + "." +
                      std::to_string(created_usec_);
   if (path.size() >= sizeof g_tmp_path) return MakeError("queue path too long", kQueueRoot);
   std::memcpy(g_tmp_path, path.c_str(), path.size() + 1);
@@ -175,7 +177,7 @@ Result<Queued> WriteToQueue(const QueueRequest& request) {
   const bool streamed = !*eof;
   if (streamed) {
     // Too big to hold: stream it to disk through the buffer.
-    Status created = file.Create(layout);
+    Status created = file.Create(layout, request.pid);
     if (!created) return created.error();
     uint64_t written = 0;
     for (;;) {
@@ -198,7 +200,7 @@ Result<Queued> WriteToQueue(const QueueRequest& request) {
 
   if (!streamed) {
     // Everything fitted: one write holds header, message and envelope.
-    Status created = file.Create(layout);
+    Status created = file.Create(layout, request.pid);
     if (!created) return created.error();
     std::string header = HeaderFor(file, message_length, raw.size());
     std::memcpy(g_buffer, header.data(), kQueueHeaderSize);
@@ -213,6 +215,7 @@ Result<Queued> WriteToQueue(const QueueRequest& request) {
   }
   Status committed = Commit(layout, file);
   if (!committed) return committed.error();
+  file.LeaveOpen();
   return Queued{file.id()};
 }
 

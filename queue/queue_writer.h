@@ -10,6 +10,8 @@
 #ifndef MAILSUITE_QUEUE_QUEUE_WRITER_H_
 #define MAILSUITE_QUEUE_QUEUE_WRITER_H_
 
+#include <sys/types.h>
+
 #include <ctime>
 #include <string>
 
@@ -19,6 +21,7 @@ namespace ms::queue {
 
 struct QueueRequest {
   std::string queue_root;
+  pid_t pid = 0;  // names the file in tmp/
   std::string received_line;  // the complete line, "\n"-terminated
   int message_fd = 0;
   int envelope_fd = 1;
