@@ -31,7 +31,8 @@ Status WriteCdbAtomic(const std::string& path, const std::vector<CdbRecord>& rec
   if (!fd.valid()) return Fail("create", tmp);
   // cdb_make is ~12 KiB of buffers: heap, not stack.
   auto maker = std::make_unique<struct cdb_make>();
-  bool ok = cdb_make_start(maker.get(), fd.get()) == 0;
+  // libowfat's cdb_make_start returns the seek position: only < 0 fails.
+  bool ok = cdb_make_start(maker.get(), fd.get()) >= 0;
   for (size_t i = 0; ok && i < records.size(); ++i) {
     const auto& r = records[i];
     ok = cdb_make_add(maker.get(), reinterpret_cast<const unsigned char*>(r.key.data()),
