@@ -10,12 +10,11 @@
 #include <vector>
 
 #include "fd.h"
+#include "password.h"
 
 namespace ms::control {
 
 namespace {
-
-constexpr size_t kMaxPassword = 1024;
 
 // The text split into lines (without '\n'), the last one kept even when
 // the file does not end in a newline.
@@ -144,7 +143,7 @@ Result<std::string> ReadPasswordLine(int fd) {
   size_t eol = data.find('\n');
   if (eol != std::string::npos) data.resize(eol);
   if (!data.empty() && data.back() == '\r') data.pop_back();
-  if (data.size() > kMaxPassword) return MakeError("password longer than 1024 octets", kExitUsage);
+  if (data.size() > kMaxPassword) return MakeError("password longer than " + std::to_string(kMaxPassword) + " octets", kExitUsage);
   if (data.empty()) return MakeError("empty password on standard input", kExitUsage);
   if (data.find('\0') != std::string::npos) return MakeError("password contains NUL", kExitUsage);
   return data;

@@ -31,7 +31,7 @@ using UsersEdit = std::function<Result<std::string>(std::string_view text)>;
 Status EditUsersFile(const std::string& path, const UsersEdit& edit);
 
 // The password on fd: up to the first newline (a trailing CR dropped) or
-// end of file; at most 1024 octets, no NUL, not empty.
+// end of file; at most kMaxPassword (511) octets, no NUL, not empty.
 Result<std::string> ReadPasswordLine(int fd);
 
 }  // namespace ms::control

@@ -19,9 +19,11 @@ struct CryptBuffer {
   std::unique_ptr<crypt_data> data;
 };
 
-// NUL-terminated copies; a password with a NUL cannot be passed to crypt.
+// NUL-terminated copies; a password with a NUL, or longer than libcrypt
+// accepts, cannot be passed to crypt.
 bool ToCString(std::string_view in, std::string* out) {
-  if (in.find('\0') != std::string_view::npos) return false;
+  if (in.find('\0') != std::string_view::npos || in.size() >= CRYPT_MAX_PASSPHRASE_SIZE)
+    return false;
   out->assign(in);
   return true;
 }
@@ -34,7 +36,9 @@ std::string_view DummyHash() {
 
 Result<std::string> HashPassword(std::string_view password, HashScheme scheme) {
   std::string pw;
-  if (!ToCString(password, &pw)) return MakeError("password contains NUL");
+  if (!ToCString(password, &pw))
+    return MakeError("password contains NUL or is longer than " +
+                     std::to_string(CRYPT_MAX_PASSPHRASE_SIZE - 1) + " octets");
   const char* prefix = scheme == HashScheme::kYescrypt ? "$y$" : "$6$";
   // rbytes == nullptr: libcrypt takes the salt from the kernel's RNG.
   std::unique_ptr<char, decltype(&free)> setting(crypt_gensalt_ra(prefix, 0, nullptr, 0), &free);

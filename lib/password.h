@@ -4,6 +4,7 @@
 #ifndef MAILSUITE_LIB_PASSWORD_H_
 #define MAILSUITE_LIB_PASSWORD_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@
 namespace ms {
 
 enum class HashScheme { kYescrypt, kSha512 };
+
+// The longest password libcrypt hashes (CRYPT_MAX_PASSPHRASE_SIZE - 1).
+inline constexpr size_t kMaxPassword = 511;
 
 // A new hash of password with a fresh random salt.
 Result<std::string> HashPassword(std::string_view password, HashScheme scheme);
