@@ -97,6 +97,7 @@ struct ParallelResolver::Query {
   std::string tcp_out;
   size_t tcp_written = 0;
   std::string tcp_in;
+  std::vector<bool> server_failed;  // answered SERVFAIL/REFUSED: not asked again
 
   bool pending() const { return result.status == LookupResult::Status::kPending; }
 
@@ -108,10 +109,12 @@ struct ParallelResolver::Query {
   // Sends the next UDP attempt, or gives up when every round is spent.
   void NextAttempt(const std::vector<DnsServer>& servers) {
     transport = Transport::kUdp;
+    server_failed.resize(servers.size());
     while (attempt < kRounds * static_cast<int>(servers.size())) {
       server = static_cast<size_t>(attempt) % servers.size();
       int64_t wait = kRoundWaitMs[static_cast<size_t>(attempt) / servers.size()];
       ++attempt;
+      if (server_failed[server]) continue;
       const DnsServer& s = servers[server];
       fd.reset(socket(s.addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
       if (!fd.valid()) continue;
@@ -158,6 +161,7 @@ struct ParallelResolver::Query {
         if (over_tcp) NextAttempt(servers);
         return;
       case AnswerKind::kServerFailed:
+        server_failed[server] = true;
         return NextAttempt(servers);
       case AnswerKind::kTruncated:
         return StartTcp(servers);
@@ -183,7 +187,8 @@ struct ParallelResolver::Query {
         ssize_t r = recv(fd.get(), buf, sizeof buf, 0);
         if (r < 0) {
           if (errno == EAGAIN || errno == EINTR) return;
-          return NextAttempt(servers);  // e.g. ECONNREFUSED: nobody listens
+          server_failed[server] = true;  // e.g. ECONNREFUSED: nobody listens there
+          return NextAttempt(servers);
         }
         return Accept(servers, std::string_view(buf, static_cast<size_t>(r)), false);
       }
