@@ -403,7 +403,7 @@ Listing Dataset::LookupDomain(std::string_view name) const {
     if (dot == std::string_view::npos) break;
     parent.remove_prefix(dot + 1);
     if (auto it = wildcard_.find(std::string(parent)); it != wildcard_.end()) {
-      return MakeListing(it->second, key);
+      return MakeListing(it->second, parent);  // rbldnsd's "$": the listed entry
     }
   }
   return Listing{};

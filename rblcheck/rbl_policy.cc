@@ -134,6 +134,9 @@ void ApplyZone(const ZoneOption& zone, const ZoneOutcome& outcome, Verdict* v) {
     return;
   }
   v->text = outcome.text;
+  if (zone.kind == ZoneKind::kRangeList && v->text.empty()) {
+    v->text = RangeDefaultText(zone, outcome.code);
+  }
   v->decision = zone.bounce ? Decision::kBounce : Decision::kReject;
 }
 

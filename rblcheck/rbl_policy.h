@@ -58,7 +58,8 @@ Verdict VerdictFromEnvironment(const char* rblsmtpd);
 struct ZoneOutcome {
   bool temporary_failure = false;
   bool listed = false;  // listed (-r) or anti-listed (-a)
-  std::string text;     // message when listed by -r
+  std::string text;     // TXT text, when any
+  uint32_t code = 0;    // the A record that listed (range and anti zones)
 };
 
 // Applies one zone's outcome as the reference's rbl()/antirbl() do.

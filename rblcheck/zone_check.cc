@@ -54,7 +54,10 @@ ZoneOutcome ZoneCheck::Outcome(const Deadline& deadline) {
       const LookupResult& r = resolver_->Wait(a_, deadline);
       out.temporary_failure = r.status != Status::kDone;
       out.listed = !out.temporary_failure && !r.a.empty();
-      if (out.listed) code_ = r.a.front();
+      if (out.listed) {
+        code_ = r.a.front();
+        out.code = *code_;
+      }
       break;
     }
     case ZoneKind::kRangeList: {
@@ -69,9 +72,9 @@ ZoneOutcome ZoneCheck::Outcome(const Deadline& deadline) {
       }
       out.listed = code_.has_value();
       if (!out.listed) break;
+      out.code = *code_;
       const LookupResult& t = resolver_->Wait(txt_, deadline);
-      out.text = t.status == Status::kDone && !t.txt.empty() ? t.txt
-                                                              : RangeDefaultText(zone_, *code_);
+      if (t.status == Status::kDone) out.text = t.txt;
       break;
     }
   }
