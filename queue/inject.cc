@@ -137,7 +137,7 @@ Result<HeaderSection> ReadHeaderSection(InjectInput* in, std::string* data, bool
       }
     }
     HeaderSection section = ParseHeaderSection(*data, *eof);
-    if (section.complete) return section;
+    if (section.complete && section.body_offset <= kMaxHeaderSection) return section;
     if (data->size() > kMaxHeaderSection)
       return MakeError("the header section is longer than " + std::to_string(kMaxHeaderSection) +
                            " bytes",
