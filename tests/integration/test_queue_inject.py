@@ -138,8 +138,9 @@ def test_config_exit_78(root):
 def test_qmailqueue_and_queue_failures(root, tmp_path):
     script = tmp_path / "fakequeue"
     out = tmp_path / "captured"
-    script.write_text("#!/bin/sh\ncat > %s.msg\ncat <&1 > %s.env\nexit ${FAKE_EXIT:-0}\n"
-                      % (out, out))
+    script.write_text("#!/bin/sh\ncat > %s.msg\ncat <&1 > %s.env\n"
+                      "[ -n \"$FAKE_REPLY\" ] && printf %%s \"$FAKE_REPLY\" >&6\n"
+                      "exit ${FAKE_EXIT:-0}\n" % (out, out))
     script.chmod(0o755)
     env = dict(root.env, QMAILQUEUE=str(script))
     r = inject(root, ["x@y.test"], b"Subject: x\n\nx\n", env=env)
@@ -151,6 +152,11 @@ def test_qmailqueue_and_queue_failures(root, tmp_path):
         r = inject(root, ["x@y.test"], b"Subject: x\n\nx\n", env=dict(env, FAKE_EXIT=str(code)))
         assert r.returncode == expect, (code, r.stderr)
         assert text in r.stderr
+    for letter, expect in (("D", 69), ("Z", 75)):
+        r = inject(root, ["x@y.test"], b"Subject: x\n\nx\n",
+                   env=dict(env, FAKE_EXIT="82", FAKE_REPLY=letter + "5.7.1 virus found"))
+        assert r.returncode == expect, r.stderr
+        assert b"refused the message: 5.7.1 virus found" in r.stderr
     r = inject(root, ["x@y.test"], b"Subject: x\n\nx\n",
                env=dict(root.env, QMAILQUEUE=str(tmp_path / "missing")))
     assert r.returncode in (70, 71, 75), r.stderr  # cannot run the queue program
