@@ -68,6 +68,7 @@ bool IsBadAddress(const std::vector<std::string>& list, const Mailbox& mailbox) 
 RcptDecision CheckRecipient(const RelayConfig& config, const Path& path, bool authenticated) {
   RcptDecision d;
   Mailbox box = path.mailbox;
+  bool known_ours = false;  // [our IP] and <postmaster> need no rcpthosts entry
   if (box.domain.empty()) {
     // RFC 5321 4.5.1: <postmaster> with no domain reaches our postmaster.
     if (LowerCase(box.local) != "postmaster") {
@@ -76,12 +77,12 @@ RcptDecision CheckRecipient(const RelayConfig& config, const Path& path, bool au
     }
     box.local = "postmaster";
     box.domain = LowerCase(config.me);
+    known_ours = true;
   }
-  bool ours_literal = false;
   if (box.IsLiteral()) {
     if (LiteralIsLocalIp(box.domain, config.local_ip) && !config.localiphost.empty()) {
       box.domain = LowerCase(config.localiphost);  // as qmail: [our ip] -> localiphost
-      ours_literal = true;
+      known_ours = true;
     }
   }
   if (IsBadAddress(config.badrcptto, box)) {
@@ -99,7 +100,7 @@ RcptDecision CheckRecipient(const RelayConfig& config, const Path& path, bool au
     return d;
   }
   bool temp_fail = false;
-  if (!ours_literal && !IsOurDomain(config, box.domain, &temp_fail)) {
+  if (!known_ours && !IsOurDomain(config, box.domain, &temp_fail)) {
     d.verdict = temp_fail ? RcptVerdict::kTempFail : RcptVerdict::kRelayDenied;
     return d;
   }
