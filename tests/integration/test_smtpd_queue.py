@@ -8,7 +8,7 @@ import smtplib
 
 import pytest
 
-from conftest import prog
+from conftest import prog, wait_for
 from smtpd_support import RawClient
 
 pytestmark = pytest.mark.skipif(not os.path.exists(prog("mailsuite-queue")),
@@ -32,9 +32,10 @@ def parse_queue_file(path):
 def real(root):
     root.set("rcpthosts", "example.test")
     if not (root.queue / "mess").exists():
-        from subprocess import run
-        # without mailsuite-setup, the queue program's own layout helper
-        run([prog("mailsuite-queue"), "--create", str(root.queue)], env=root.env, capture_output=True)
+        # the layout of queue/FORMAT.md, when mailsuite-setup did not make it
+        for d in ("tmp", "mess", "state", "bad", "lock"):
+            (root.queue / d).mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root.queue / "trigger", 0o622)
     env = dict(root.env)
     env.pop("QMAILQUEUE", None)
     return root.tcpserver([prog("mailsuite-smtpd")], env=env, log_name="smtpd.log")
@@ -44,7 +45,6 @@ def test_message_reaches_the_real_queue(root, real):
     body = "Subject: e2e\r\n\r\n8-bit caf\u00e9\r\n..stuffed\r\n".encode()
     with smtplib.SMTP("127.0.0.1", real.port, local_hostname="e2e.example", timeout=20) as s:
         s.ehlo()
-        code, text = s.data if False else (None, None)
         s.mail("sender@example.net", ["BODY=8BITMIME"])
         s.rcpt("a@example.test")
         s.rcpt("b@example.test")
@@ -77,4 +77,6 @@ def test_refused_and_abandoned_messages_leave_nothing(root, real):
     assert c.cmd("DATA").startswith("354")
     c.send(b"Subject: cut\r\n\r\npartial")
     c.close()  # client vanishes mid-DATA
+    wait_for(lambda: "result=aborted" in real.log(), what="aborted message logged")
     assert queue_files(root) == []
+    assert list((root.queue / "tmp").iterdir()) == []
