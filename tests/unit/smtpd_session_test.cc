@@ -203,3 +203,55 @@ TEST_CASE("smtpd Received line: IPv6 aware and sanitised", "[smtpd]") {
   CHECK(r == "Received: from evil\?\?\?x (unknown [IPv6:::1])\n\tby me.example with ESMTP; "
              "Thu, 1 Jan 1970 00:00:00 +0000\n");
 }
+
+namespace {
+
+// What the TLS layer will do: claim STARTTLS, answer 220, then drop every
+// byte the client pipelined behind it and reset the session.
+class FakeStartTls : public Extension {
+ public:
+  void AddEhloKeywords(const Session&, std::vector<std::string>* keywords) override {
+    keywords->push_back("STARTTLS");
+  }
+  bool Handle(const Command& command, Session& session) override {
+    if (command.verb == Verb::kAuth) {
+      session.set_authenticated(true);
+      session.Reply("235 2.7.0 ok");
+      return true;
+    }
+    if (command.verb != Verb::kStartTls) return false;
+    session.Reply("220 2.0.0 ready");
+    session.Flush();
+    session.ResetAfterTls();
+    return true;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("smtpd session: extension slot drops pipelined input after STARTTLS", "[smtpd]") {
+  MemoryQueue q;
+  MemoryTransport t("EHLO c\r\nSTARTTLS\r\nRSET\r\n", 4096);
+  Config c = TestConfig();
+  Session s(c, &t, q.Factory(), QuietHooks());
+  FakeStartTls tls;
+  s.add_extension(&tls);
+  s.Run();
+  CHECK(t.output.find("250-STARTTLS\r\n") != std::string::npos);
+  CHECK(t.output.find("220 2.0.0 ready\r\n") != std::string::npos);
+  CHECK(t.output.find("250 2.0.0 ok") == std::string::npos);  // the injected RSET got no reply
+}
+
+TEST_CASE("smtpd session: an authenticated client may relay", "[smtpd]") {
+  MemoryQueue q;
+  MemoryTransport t("EHLO c\r\nAUTH PLAIN x\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<u@other.test>\r\n"
+                    "DATA\r\nx\r\n.\r\n",
+                    4096);
+  Config c = TestConfig();
+  Session s(c, &t, q.Factory(), QuietHooks());
+  FakeStartTls ext;
+  s.add_extension(&ext);
+  s.Run();
+  REQUIRE(q.queued.size() == 1);
+  CHECK(q.queued[0].envelope.recipients == std::vector<std::string>{"u@other.test"});
+}
