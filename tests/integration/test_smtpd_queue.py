@@ -54,7 +54,11 @@ def test_message_reaches_the_real_queue(root, real):
         [path] = queue_files(root)
     message, envelope = parse_queue_file(path)
     assert b"Received: from e2e.example (unknown [127.0.0.1])\n\tby mail.example.test with ESMTP; " in message
-    assert message.endswith("Subject: e2e\n\n8-bit caf\u00e9\n.stuffed\n".encode())
+    # smtplib stuffed "..stuffed" to "...stuffed"; we unstuff it back
+    assert message.endswith("Subject: e2e\n\n8-bit caf\u00e9\n..stuffed\n".encode())
+    # "qp <pid>" in the reply is the queue program that wrote this file
+    qp = text.split()[-1].decode()
+    assert message.startswith(f"Received: (mailsuite-queue {qp} ".encode())
     assert envelope == b"Fsender@example.net\0Ta@example.test\0Tb@example.test\0\0"
 
 
