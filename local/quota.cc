@@ -19,11 +19,14 @@ constexpr off_t kRebuildSize = 5120;       // the spec's size limit
 constexpr time_t kOverQuotaRecheck = 900;  // 15 minutes
 constexpr char kSizeFile[] = "maildirsize";
 
+// *out is changed only on success.
 template <typename T>
 bool ParseNumber(std::string_view s, T* out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
+  T value{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return false;
+  *out = value;
+  return true;
 }
 
 std::string_view TrimBlanks(std::string_view s) {

@@ -186,3 +186,10 @@ TEST_CASE("program output becomes one line", "[local]") {
   CHECK(ms::local::OneLine(std::string(5000, 'x'), 100).size() == 100);
   CHECK(ms::local::OneLine("\x01\x02", 100).empty());
 }
+
+TEST_CASE("quota spec: a count-only quota sets no byte limit", "[local]") {
+  auto q = ms::local::ParseQuotaSpec("1C");
+  REQUIRE(q.ok());
+  CHECK(q->bytes == 0);
+  CHECK(q->count == 1);
+}
