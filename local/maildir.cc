@@ -53,7 +53,10 @@ Status DeliverMaildir(const std::string& path, std::string_view prefix, const Me
   if (st.st_uid != ::geteuid())
     return MakeError("Uh-oh: maildir " + path + " belongs to another user. (#4.7.0)", 111);
   uint64_t size = prefix.size() + message.length();
-  if (!quota.none() || ::faccessat(dir.get(), "maildirsize", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+  // Maildir++: with no quota of our own, a maildirsize still rules (and
+  // must be kept up to date); with neither, no quota file is touched.
+  bool sized = !quota.none() || ::faccessat(dir.get(), "maildirsize", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+  if (sized) {
     auto usage = CheckQuota(dir.get(), quota, size);
     if (!usage.ok()) return usage.error();
   }
@@ -83,7 +86,7 @@ Status DeliverMaildir(const std::string& path, std::string_view prefix, const Me
   if (::renameat(dir.get(), tmp.c_str(), dir.get(), dest.c_str()) != 0) return fail("Unable to move into new/");
   UniqueFd new_dir(::openat(dir.get(), "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!new_dir.valid() || ::fsync(new_dir.get()) != 0) return Temporary("Unable to fsync", path + "new/");
-  RecordDelivery(dir.get(), size);
+  if (sized) RecordDelivery(dir.get(), size);
   return Ok{};
 }
 

@@ -1,5 +1,7 @@
 #include "recipient.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -34,6 +36,25 @@ std::string HostWithoutLast(const std::string& host, int n) {
     h = h.substr(0, dot);
   }
   return std::string(h);
+}
+
+// asctime(3) format in UTC, by calendar arithmetic: gmtime_r and
+// strftime would read the time zone files on every delivery.
+std::string AsctimeUtc(time_t now) {
+  using namespace std::chrono;
+  static const char* const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  sys_seconds t{seconds{now}};
+  sys_days day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss<seconds> hms{t - day};
+  char date[64];
+  std::snprintf(date, sizeof date, "%s %s %2u %02d:%02d:%02d %d", kDays[weekday{day}.c_encoding()],
+                kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()), static_cast<int>(ymd.year()));
+  return date;
 }
 
 }  // namespace
@@ -75,11 +96,7 @@ Recipient MakeRecipient(Arguments args, time_t now) {
   std::string from = args.sender.empty() ? "MAILER-DAEMON" : args.sender;
   for (char& c : from)
     if (c == ' ' || c == '\t') c = '-';
-  char date[64];
-  struct tm tm;
-  ::gmtime_r(&now, &tm);
-  ::strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm);
-  r.ufline = OneHeaderLine("From " + from + " " + date);
+  r.ufline = OneHeaderLine("From " + from + " " + AsctimeUtc(now));
   r.new_sender = args.sender;
   r.args = std::move(args);
   return r;
