@@ -53,10 +53,10 @@ Status DeliverMaildir(const std::string& path, std::string_view prefix, const Me
   if (st.st_uid != ::geteuid())
     return MakeError("Uh-oh: maildir " + path + " belongs to another user. (#4.7.0)", 111);
   uint64_t size = prefix.size() + message.length();
-  // Maildir++: with no quota of our own, a maildirsize still rules (and
-  // must be kept up to date); with neither, no quota file is touched.
+  // Without a quota an existing maildirsize is still kept up to date for
+  // the mail readers; with neither, no quota file is touched.
   bool sized = !quota.none() || ::faccessat(dir.get(), "maildirsize", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-  if (sized) {
+  if (!quota.none()) {
     auto usage = CheckQuota(dir.get(), quota, size);
     if (!usage.ok()) return usage.error();
   }

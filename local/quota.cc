@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "fd.h"
+#include "users.h"
 
 namespace ms::local {
 namespace {
@@ -101,29 +102,10 @@ void WriteSizeFile(int maildir_fd, const QuotaSpec& spec, const QuotaUsage& usag
 Result<QuotaSpec> ParseQuotaSpec(std::string_view text) {
   QuotaSpec spec;
   text = TrimBlanks(text);
-  if (text.empty()) return spec;
-  if (ParseNumber(text, &spec.bytes)) return spec;
-  bool seen_s = false, seen_c = false;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    std::string_view part = TrimBlanks(text.substr(0, comma));
-    text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
-    if (part.size() < 2) return MakeError("malformed quota \"" + std::string(part) + "\"");
-    char unit = part.back();
-    uint64_t value = 0;
-    if (!ParseNumber(part.substr(0, part.size() - 1), &value))
-      return MakeError("malformed quota \"" + std::string(part) + "\"");
-    if (unit == 'S' && !seen_s) {
-      spec.bytes = value;
-      seen_s = true;
-    } else if (unit == 'C' && !seen_c) {
-      spec.count = value;
-      seen_c = true;
-    } else {
-      return MakeError("malformed quota \"" + std::string(part) + "\"");
-    }
-  }
-  return spec;
+  if (text.empty() || ParseNumber(text, &spec.bytes)) return spec;  // "0": none
+  auto q = ParseQuota(text);  // the Maildir++ form, as in the users database
+  if (!q.ok()) return MakeError("malformed quota \"" + std::string(text) + "\": " + q.error().message);
+  return QuotaSpec{q->bytes, q->count};
 }
 
 std::string FormatQuotaSpec(const QuotaSpec& spec) {
@@ -173,8 +155,9 @@ bool FitsQuota(const QuotaSpec& spec, const QuotaUsage& usage, uint64_t size) {
 }
 
 Result<QuotaUsage> CheckQuota(int maildir_fd, const QuotaSpec& configured, uint64_t size) {
+  if (configured.none()) return QuotaUsage{};
   UniqueFd fd(::openat(maildir_fd, kSizeFile, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  QuotaSpec spec = configured;
+  const QuotaSpec& spec = configured;
   MaildirSizeFile file;
   bool rebuild = !fd.valid();
   struct stat st {};
@@ -186,18 +169,9 @@ Result<QuotaUsage> CheckQuota(int maildir_fd, const QuotaSpec& configured, uint6
       ssize_t n = ::pread(fd.get(), buf, sizeof buf, 0);
       if (n < 0) return MakeError(std::string("Unable to read maildirsize: ") + std::strerror(errno) + ". (#4.3.0)", 111);
       file = ParseMaildirSize(std::string_view(buf, static_cast<size_t>(n)));
-      rebuild = file.malformed;
-      if (spec.none()) {
-        // No quota configured for the user: the file's own quota rules,
-        // as for any Maildir++ deliverer.
-        auto own = ParseQuotaSpec(file.quota_line);
-        if (own.ok()) spec = *own;
-      } else if (FormatQuotaSpec(spec) != file.quota_line) {
-        rebuild = true;
-      }
+      rebuild = file.malformed || FormatQuotaSpec(spec) != file.quota_line;
     }
   }
-  if (spec.none()) return QuotaUsage{};
   QuotaUsage usage = file.usage;
   if (!rebuild && !FitsQuota(spec, usage, size) && st.st_mtime + kOverQuotaRecheck < ::time(nullptr))
     rebuild = true;

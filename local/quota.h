@@ -51,7 +51,9 @@ bool FitsQuota(const QuotaSpec& spec, const QuotaUsage& usage, uint64_t size);
 
 // The quota check of one delivery to the Maildir open as maildir_fd.
 // Returns the usage when the message fits; Error code 111 "mailbox full
-// (quota exceeded)" when not.  spec.none(): nothing is checked.
+// (quota exceeded)" when not.  spec.none(): nothing is checked — a quota
+// line left in maildirsize by an earlier setting does not count: the
+// operator's "no quota" wins.
 Result<QuotaUsage> CheckQuota(int maildir_fd, const QuotaSpec& spec, uint64_t size);
 // Records a delivered message in maildirsize (when the file exists).
 void RecordDelivery(int maildir_fd, uint64_t size);

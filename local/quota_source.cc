@@ -1,20 +1,15 @@
 #include "quota_source.h"
 
-#include <strings.h>
-
 #include <cerrno>
 #include <cstdlib>
 
 #include "control.h"
 #include "fd.h"
 #include "paths.h"
+#include "users.h"
 
 namespace ms::local {
 namespace {
-
-bool EqualNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 Result<QuotaSpec> Parsed(std::string_view text, std::string_view where) {
   auto spec = ParseQuotaSpec(text);
@@ -24,37 +19,22 @@ Result<QuotaSpec> Parsed(std::string_view text, std::string_view where) {
 
 }  // namespace
 
-bool QuotaFromUsers(std::string_view text, std::string_view user, std::string_view address,
-                    std::string* quota) {
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    if (line.empty() || line[0] == '#') continue;
-    std::string_view key = line.substr(0, line.find(':'));
-    if (!EqualNoCase(key, address) && key != user) continue;
-    // address:uid:gid:home:hash:quota — the quota is the sixth field.
-    std::string_view rest = line;
-    for (int field = 0; field < 5; ++field) {
-      size_t colon = rest.find(':');
-      if (colon == std::string_view::npos) return false;
-      rest.remove_prefix(colon + 1);
-    }
-    *quota = std::string(rest.substr(0, rest.find(':')));
-    return true;
-  }
-  return false;
-}
-
 Result<QuotaSpec> QuotaFor(const std::string& user, const std::string& address) {
   if (const char* env = ::getenv("MAILSUITE_QUOTA"); env != nullptr) return Parsed(env, "$MAILSUITE_QUOTA");
-  auto users = ReadFile(UsersFile());
-  if (users.ok()) {
-    std::string quota;
-    if (QuotaFromUsers(*users, user, address, &quota)) return Parsed(quota, "the users database");
+  for (const std::string& key : {address, user}) {
+    auto entry = LookupUser(UsersFile(), key);
+    if (!entry.ok()) {
+      // A users file we may not read is not an error: the spawner
+      // passes the quota when it matters.  A broken line for this user is.
+      if (entry.error().code == EACCES) break;
+      return MakeError("Unable to read the users database: " + entry.error().message + ". (#4.3.0)", 111);
+    }
+    if (entry->has_value()) {
+      const Quota& q = (*entry)->quota;
+      if (q.set) return QuotaSpec{q.bytes, q.count};
+      break;  // no quota of its own: the default applies
+    }
   }
-  // A users file we may not read (or none) is not an error: the
-  // spawner passes the quota when it matters.
   auto value = Control().Line("defaultquota", "0");
   if (!value.ok()) return MakeError("Unable to read control/defaultquota: " + value.error().message + ". (#4.3.0)", 111);
   return Parsed(*value, "control/defaultquota");

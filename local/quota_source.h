@@ -2,8 +2,9 @@
 //   1. $MAILSUITE_QUOTA, set by send's root spawner (which can read the
 //      users database; the recipient usually cannot, as it holds
 //      password hashes);
-//   2. the users database (ms::UsersFile(), lines
-//      address:uid:gid:home:hash:quota) entry for local@domain or user;
+//   2. the users database (lib/users.h) entry for local@domain, or for
+//      user when that is an address; an entry with an empty quota field
+//      falls through to the default;
 //   3. control/defaultquota;
 //   4. none.
 // A quota that does not parse is a temporary error: mail waits for the
@@ -20,11 +21,6 @@
 namespace ms::local {
 
 Result<QuotaSpec> QuotaFor(const std::string& user, const std::string& address);
-
-// The quota field of the users-database line for address or user, if any.
-// text: the database's contents.
-bool QuotaFromUsers(std::string_view text, std::string_view user, std::string_view address,
-                    std::string* quota);
 
 }  // namespace ms::local
 

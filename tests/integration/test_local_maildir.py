@@ -155,3 +155,53 @@ def test_malformed_quota_defers(root, tmp_path):
     assert cp.returncode == 111
     assert "quota" in reason(cp)
     assert home.new_messages() == []
+
+
+def test_users_entry_without_quota_uses_defaultquota(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    quota_env(root, "1C")
+    root.users.write_text(f"joe@example.test:1000:1000:{home.path}:$6$salt$hash:\n")
+    assert run_local(root, home).returncode == 0
+    assert run_local(root, home).returncode == 111
+    root.users.write_text(f"joe@example.test:1000:1000:{home.path}:$6$salt$hash:0S\n")  # explicitly none
+    assert run_local(root, home).returncode == 0
+
+
+def test_malformed_users_line_defers(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    root.users.write_text(f"joe@example.test:1000:1000:{home.path}:$6$salt$hash:lots\n")
+    cp = run_local(root, home)
+    assert cp.returncode == 111
+    assert "users database" in reason(cp)
+    assert home.new_messages() == []
+
+
+def test_no_quota_still_updates_an_existing_maildirsize(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    ms = home.maildir / "maildirsize"
+    ms.write_text("1C\n0 0\n")  # left by an earlier quota: no longer enforced
+    assert run_local(root, home).returncode == 0
+    assert run_local(root, home).returncode == 0
+    lines = ms.read_text().splitlines()
+    assert lines[0] == "1C" and len(lines) == 4 and lines[3].endswith(" 1")
+
+
+def test_reads_a_file_written_by_mailsuite_queue(root, tmp_path):
+    import subprocess
+    from conftest import prog
+    home = Home(tmp_path / "joe")
+    r, w = os.pipe()
+    os.write(w, b"Falice@example.org\0Tjoe@example.test\0Tbob@example.test\0\0")
+    os.close(w)
+    cp = subprocess.run([prog("mailsuite-queue")], input=MESSAGE, stdout=r, env=root.env,
+                        capture_output=False, timeout=30)
+    os.close(r)
+    assert cp.returncode == 0
+    [queued] = list((root.queue / "mess").iterdir())
+    with open(queued, "rb") as f:
+        cp = run_local(root, home, stdin=f)
+    assert cp.returncode == 0, cp.stdout
+    [msg] = home.new_messages()
+    data = msg.read_bytes()
+    assert data.startswith(b"Return-Path: <alice@example.org>\nDelivered-To: joe@example.test\nReceived: ")
+    assert data.endswith(MESSAGE)  # and not the envelope after it

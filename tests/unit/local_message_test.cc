@@ -123,15 +123,6 @@ TEST_CASE("maildirsize parsing and the quota check", "[local]") {
   CHECK(!ms::local::SizeFromName("1.M2P3.host", &size));
 }
 
-TEST_CASE("users database quota field", "[local]") {
-  std::string db = "# comment\nbob@example.com:1000:1000:/home/bob:$6$x:5000S\nJoe@Example.com:1001:1001:/home/joe:$6$y:10000000S,1000C\nbad@example.com:1\n";
-  std::string quota;
-  REQUIRE(ms::local::QuotaFromUsers(db, "joe", "joe@example.com", &quota));
-  CHECK(quota == "10000000S,1000C");
-  CHECK(!ms::local::QuotaFromUsers(db, "nobody", "nobody@example.com", &quota));
-  CHECK(!ms::local::QuotaFromUsers(db, "bad", "bad@example.com", &quota));
-}
-
 TEST_CASE("recipient lines and the program environment", "[local]") {
   ms::local::Arguments a;
   a.user = "joe";
