@@ -39,6 +39,13 @@ std::vector<RecipientOutcome> ParseRemoteReport(const ExitStatus& status,
     for (auto& o : out) o = {Outcome::kDeferral, CrashReason("mailsuite-remote", status)};
     return out;
   }
+  // REPORT.md: exit 0 with a report, or 100 (invoked wrongly) with one;
+  // any other exit means "try again later" whatever was written.
+  if (status.code != 0 && status.code != 100) {
+    std::string reason = "mailsuite-remote exited " + std::to_string(status.code);
+    for (auto& o : out) o = {Outcome::kDeferral, reason};
+    return out;
+  }
   // Records are NUL-terminated; a record with no NUL (truncated output) is
   // not trusted.  Recipient records come first, in argv order; the first
   // K/Z/D record is the message's and ends the report.
@@ -66,9 +73,7 @@ std::vector<RecipientOutcome> ParseRemoteReport(const ExitStatus& status,
       break;
     }
   }
-  std::string fallback = "mailsuite-remote gave no message status";
-  if (message_code == 0 && status.code != 0)
-    fallback = "mailsuite-remote exited " + std::to_string(status.code) + " without a report";
+  std::string fallback = "mailsuite-remote gave no complete report";
   for (size_t i = 0; i < recipients; ++i) {
     std::string_view text = texts[i];
     switch (codes[i]) {

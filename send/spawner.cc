@@ -46,8 +46,7 @@ bool ParseSigned(std::string_view text, int* value) {
   if (::dup2(fd0, 0) < 0 || ::dup2(fd1, 1) < 0) _exit(111);
   if (fd0 > 1) ::close(fd0);
   if (fd1 > 1) ::close(fd1);
-  DefaultSignal(SIGPIPE);
-  DefaultSignal(SIGCHLD);
+  for (int signo : {SIGPIPE, SIGCHLD, SIGTERM, SIGHUP, SIGALRM}) DefaultSignal(signo);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -110,6 +109,9 @@ void Reply(int sock, uint64_t job, int status) {
 [[noreturn]] void Serve(const SpawnerOptions& options, int sock) {
   SetLogProgram(options.switch_user ? "mailsuite-send-lspawn" : "mailsuite-send-spawn");
   SignalPipe::Install({SIGCHLD});
+  // The scheduler's signals are for it alone (a process-group SIGTERM must
+  // not take away the spawner while deliveries finish); we end when it does.
+  for (int signo : {SIGTERM, SIGHUP, SIGALRM}) IgnoreSignal(signo);
   std::map<pid_t, uint64_t> running;
   std::string data;
   for (;;) {

@@ -74,6 +74,10 @@ TEST_CASE("remote report: hostile or broken output never claims delivery", "[sen
   // empty output, garbage, unknown codes, extra records
   CHECK(ParseRemoteReport(Exited(0), "", 1)[0].outcome == Outcome::kDeferral);
   CHECK(ParseRemoteReport(Exited(111), "", 1)[0].reason.find("111") != std::string::npos);
+  // only exit 0 and 100 come with a report to trust
+  CHECK(ParseRemoteReport(Exited(111), "rok\0K250\0"s, 1)[0].outcome == Outcome::kDeferral);
+  CHECK(ParseRemoteReport(Exited(100), "DSorry, I wasn't invoked correctly. (#5.3.5)\0"s, 1)[0]
+            .outcome == Outcome::kFailure);
   CHECK(ParseRemoteReport(Exited(0), "\0\0\0\0"s, 1)[0].outcome == Outcome::kDeferral);
   CHECK(ParseRemoteReport(Exited(0), "xjunk\0Kok\0"s, 1)[0].outcome == Outcome::kDeferral);
   out = ParseRemoteReport(Exited(0), "rok\0rok\0rok\0Kfine\0"s, 1);
