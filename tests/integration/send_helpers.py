@@ -48,10 +48,13 @@ class SendInstance:
     on demand."""
 
     def __init__(self, base, user="nobody"):
-        self.base = pathlib.Path(base)
-        self.user = user
         import pwd
-        pw = pwd.getpwnam(user)
+        self.base = pathlib.Path(base)
+        # As root, everything runs as `user` through setpriv (a non-root
+        # instance: no spawner switches); otherwise as ourselves.
+        self.switch = os.geteuid() == 0
+        pw = pwd.getpwnam(user) if self.switch else pwd.getpwuid(os.geteuid())
+        self.user = pw.pw_name
         self.uid, self.gid = pw.pw_uid, pw.pw_gid
         os.chmod(self.base, 0o755)
         self.root = Root(self.base / "root")
@@ -65,6 +68,8 @@ class SendInstance:
         self.send = None
 
     def chown_all(self):
+        if not self.switch:
+            return
         for dirpath, dirnames, filenames in os.walk(self.base):
             for name in [dirpath] + [os.path.join(dirpath, n) for n in dirnames + filenames]:
                 os.lchown(name, self.uid, self.gid)
@@ -74,12 +79,18 @@ class SendInstance:
         local = address.split("@")[0]
         home = self.homes / local
         home.mkdir(mode=0o700)
-        os.chown(home, self.uid, self.gid)
+        for d in ("Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"):
+            (home / d).mkdir(mode=0o700)
+        if self.switch:
+            for d in ("", "Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"):
+                os.chown(home / d, self.uid, self.gid)
         self.users.append(f"{address}:{self.uid}:{self.gid}:{home}:x:{quota}")
         self.root.users.write_text("".join(u + "\n" for u in self.users))
         return home
 
     def as_user(self):
+        if not self.switch:
+            return []
         return ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", "--"]
 
     def inject(self, message: bytes, sender, recipients):
@@ -100,7 +111,8 @@ class SendInstance:
         """Places a crafted file in mess/ as a writer would (tmp, rename)."""
         tmp = self.root.queue / "tmp" / name
         tmp.write_bytes(data)
-        os.chown(tmp, self.uid, self.gid)
+        if self.switch:
+            os.chown(tmp, self.uid, self.gid)
         os.rename(tmp, self.root.queue / "mess" / name)
 
     def start(self):
@@ -145,3 +157,34 @@ def maildir_messages(home):
 def make_message(subject, body=b"hello\n", extra=b""):
     return (b"From: sender@example.org\nTo: someone@example.test\nSubject: " + subject.encode() +
             b"\n" + extra + b"\n" + body)
+
+
+def write_owned(path, text, inst, mode=0o600):
+    """A file owned by the instance user (dot files must be)."""
+    path = pathlib.Path(path)
+    path.write_text(text)
+    os.chmod(path, mode)
+    if inst.switch:
+        os.chown(path, inst.uid, inst.gid)
+
+
+def message_subjects(home):
+    out = []
+    for m in maildir_messages(home):
+        for line in m.split(b"\n"):
+            if line.startswith(b"Subject: "):
+                out.append(line[9:].decode())
+                break
+    return out
+
+
+import pytest
+
+
+@pytest.fixture
+def inst():
+    base = tempfile.mkdtemp(dir="/tmp", prefix="mssend-")
+    s = SendInstance(base)
+    yield s
+    s.close()
+    shutil.rmtree(base, ignore_errors=True)
