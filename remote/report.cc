@@ -33,7 +33,8 @@ char Report::MessageLetter() const {
   bool any_accepted = false, any_temporary = false;
   for (const RecipientResult& r : recipients_) {
     any_accepted |= r.outcome == Outcome::kAccepted;
-    any_temporary |= r.outcome == Outcome::kTemporary;
+    // An accepted recipient whose message was not accepted is still open.
+    any_temporary |= r.outcome == Outcome::kTemporary || (r.outcome == Outcome::kAccepted && !message_accepted_);
   }
   if (message_accepted_ && any_accepted) return 'K';
   if (any_temporary || recipients_.empty()) return 'Z';
