@@ -146,9 +146,11 @@ class SmtpSink:
                         continue
                     send(self.data_reply)
                     data = buf
-                    while b"\r\n.\r\n" not in b"\r\n" + data:
+                    while True:
                         if self.drop_in_data is not None and len(data) >= self.drop_in_data:
                             return  # hang up in the middle of the message
+                        if b"\r\n.\r\n" in b"\r\n" + data:
+                            break
                         chunk = conn.recv(65536)
                         if not chunk:
                             raise EOFError
