@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include "address.h"
-#include "ip_address.h"
 
 namespace ms::remote {
 
@@ -24,7 +23,7 @@ Result<RemoteConfig> LoadConfig(const Control& control) {
   c.delivery.timeout_connect_s = static_cast<int>(*connect);
   c.routes = std::move(*routes);
   c.self.me = LowerCase(*me);
-  c.self.addresses = LocalAddresses();
+  c.self.load_local_addresses = true;
   return c;
 }
 

@@ -63,6 +63,7 @@ Plan AddressPlan(std::string_view host, Resolver& resolver, const SelfIdentity& 
 
 bool SelfIdentity::IsSelf(std::string_view name, const std::vector<IpAddress>& host_addresses) const {
   if (!me.empty() && LowerCase(name) == me) return true;
+  if (load_local_addresses && addresses.empty()) addresses = LocalAddresses();
   for (const IpAddress& a : host_addresses) {
     if (std::find(addresses.begin(), addresses.end(), a) != addresses.end()) return true;
   }

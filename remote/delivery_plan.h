@@ -35,8 +35,11 @@ struct Plan {
 };
 
 struct SelfIdentity {
-  std::string me;                    // control/me, lower case
-  std::vector<IpAddress> addresses;  // LocalAddresses()
+  std::string me;                            // control/me, lower case
+  mutable std::vector<IpAddress> addresses;  // this host's addresses
+  // Fill addresses from LocalAddresses() on first use: only MX delivery
+  // needs them, and a routed delivery should not pay for getifaddrs.
+  bool load_local_addresses = false;
   bool IsSelf(std::string_view name, const std::vector<IpAddress>& host_addresses) const;
 };
 

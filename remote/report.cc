@@ -49,6 +49,7 @@ std::string Report::Format() const {
 }
 
 std::string HostAndIp(std::string_view host, std::string_view ip) {
+  if (!host.empty() && host.front() == '[') return std::string(host);  // a literal names itself
   std::string out(host);
   out += '[';
   out += ip;

@@ -144,19 +144,22 @@ void SmtpSession::Quit() {
 }
 
 SmtpSession::Io SmtpSession::SendMessage(StoredMessage& message, Reply* reply, bool* read_failed) {
+  // Encoded bytes go out in writes of about kSendChunk; the final dot
+  // rides with the last piece, so a small message is one write.
+  constexpr size_t kSendChunk = 64 * 1024;
   MessageEncoder encoder;
   std::string out;
   Io io = Io::kOk;
   Status read = message.Stream([&](std::string_view chunk) {
-    out.clear();
     encoder.Encode(chunk, &out);
+    if (out.size() < kSendChunk) return true;
     io = Send(out);
+    out.clear();
     return io == Io::kOk;
   });
   *read_failed = !read.ok();
   if (*read_failed) return Io::kError;
   if (io != Io::kOk) return io;
-  out.clear();
   encoder.Finish(&out);
   io = Send(out);
   if (io != Io::kOk) return io;
