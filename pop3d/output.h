@@ -17,9 +17,7 @@ class Output {
  public:
   // Each write may wait for the client at most timeout_seconds.
   Output(Transport& transport, int timeout_seconds)
-      : transport_(transport), timeout_seconds_(timeout_seconds) {
-    buffer_.reserve(kFlushAt + 64 * 1024);
-  }
+      : transport_(transport), timeout_seconds_(timeout_seconds) {}
 
   void Put(std::string_view text) {
     buffer_ += text;
