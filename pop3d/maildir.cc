@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,13 +96,22 @@ bool FindSizeField(std::string_view name, std::string_view key, uint64_t* size) 
 std::string UidFor(std::string_view name) {
   std::string_view unique = name.substr(0, name.find(':'));
   if (ValidUid(unique)) return std::string(unique);
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(unique.data()), unique.size(), digest);
+  // FNV-1a, 128 bits: no crypto library to load on every exec for a case
+  // that only odd file names reach; the names are the delivery agent's,
+  // not an attacker's, so a non-cryptographic hash is enough.
+  unsigned __int128 hash = (static_cast<unsigned __int128>(0x6c62272e07bb0142ULL) << 64) |
+                           0x62b821756295c58dULL;
+  const unsigned __int128 prime = (static_cast<unsigned __int128>(0x0000000001000000ULL) << 64) |
+                                  0x000000000000013bULL;
+  for (unsigned char c : unique) {
+    hash ^= c;
+    hash *= prime;
+  }
   static const char kHex[] = "0123456789abcdef";
-  std::string uid;
-  for (unsigned char b : digest) {
-    uid += kHex[b >> 4];
-    uid += kHex[b & 15];
+  std::string uid(32, '0');
+  for (int i = 31; i >= 0; --i) {
+    uid[static_cast<size_t>(i)] = kHex[static_cast<unsigned>(hash & 15)];
+    hash >>= 4;
   }
   return uid;
 }

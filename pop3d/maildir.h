@@ -12,7 +12,7 @@
 // suffix, so it does not change when the message moves from new/ to
 // cur/NAME:2, nor when another client changes its flags.  A unique part
 // that is not a valid RFC 1939 unique-id (1-70 octets in 0x21-0x7e) is
-// replaced by the hex SHA-1 of it truncated to 40 characters.
+// replaced by the 32 hex digits of its 128-bit FNV-1a hash.
 //
 // Update (QUIT): deleted messages are unlinked; the others still in new/
 // move to cur/NAME:2, (as qmail-pop3d does).
