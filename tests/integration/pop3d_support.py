@@ -3,13 +3,18 @@ messages, users with homes, a checkpassword, and mailsuite-pop3d under a
 real tcpserver."""
 import os
 import pathlib
+import pwd
+import shutil
+import subprocess
+import tempfile
 import socket
 import time
+
+import pytest
 
 from conftest import prog, wait_for
 
 TOP = pathlib.Path(__file__).resolve().parents[2]
-DEV_CHECKER = str(pathlib.Path(__file__).resolve().parent / "pop3d_devchecker.py")
 
 
 def make_maildir(path):
@@ -37,25 +42,47 @@ def deliver(maildir, content, folder="new", when=None, size_field=True):
     return name
 
 
+def mailbox_owner():
+    """The uid/gid test mailboxes belong to: ours when not root; else
+    nobody's, since the checker refuses uid 0 and switches to the user."""
+    if os.getuid() != 0:
+        return os.getuid(), os.getgid()
+    nobody = pwd.getpwnam("nobody")
+    return nobody.pw_uid, nobody.pw_gid
+
+
 class Pop3Server:
-    """mailsuite-pop3d under tcpserver for the given users {name: password}."""
+    """mailsuite-pop3d under tcpserver with the real mailsuite-checkpassword,
+    for the given users {address: password} of a users database written by
+    mailsuite-users.  Homes live in a directory of their own (the pytest
+    tmp_path is not reachable for the mailbox owner); stop() removes it."""
 
     def __init__(self, root, users, fail_delay_ms=50, timeout=None):
         self.root = root
         self.homes = {}
-        lines = []
-        for name, password in users.items():
-            home = root.path / "home" / name
+        uid, gid = mailbox_owner()
+        self.home_base = pathlib.Path(tempfile.mkdtemp(prefix="pop3d-homes-"))
+        os.chmod(self.home_base, 0o711)
+        for address, password in users.items():
+            home = self.home_base / address
             make_maildir(home / "Maildir")
-            self.homes[name] = home
-            lines.append(f"{name}:{password}:{home}")
-        pathlib.Path(root.users).write_text("".join(l + "\n" for l in lines))
+            for d in (home, home / "Maildir", *(home / "Maildir" / x for x in ("new", "cur", "tmp"))):
+                os.chown(d, uid, gid)
+            self.homes[address] = home
+            r = subprocess.run([prog("mailsuite-users"), "add", "-s", "sha512", address,
+                                str(uid), str(gid), str(home)], env=root.env,
+                               input=(password + "\n").encode(), capture_output=True, timeout=30)
+            assert r.returncode == 0, r.stderr
         root.set("pop3faildelay", str(fail_delay_ms))
         if timeout is not None:
             root.set("timeoutpop3d", str(timeout))
-        self.tcp = root.tcpserver([prog("mailsuite-pop3d"), DEV_CHECKER],
+        self.tcp = root.tcpserver([prog("mailsuite-pop3d"), prog("mailsuite-checkpassword")],
                                   log_name="pop3d.log")
         self.port = self.tcp.port
+
+    def stop(self):
+        self.tcp.stop()
+        shutil.rmtree(self.home_base, ignore_errors=True)
 
     def maildir(self, user):
         return self.homes[user] / "Maildir"
@@ -169,3 +196,18 @@ def pop3_unstuff(body):
     return b"\n".join(out)
 
 
+
+
+@pytest.fixture
+def pop3(root):
+    """Factory: pop3(users, **options) -> a started Pop3Server."""
+    servers = []
+
+    def start(users, **options):
+        server = Pop3Server(root, users, **options)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -3,12 +3,12 @@ import hashlib
 import os
 import poplib
 
-from pop3d_support import Pop3Server, pop3_unstuff
+from pop3d_support import pop3, pop3_unstuff
 
 
-def test_ten_thousand_messages(root):
-    server = Pop3Server(root, {"alice": "pw"})
-    md = server.maildir("alice")
+def test_ten_thousand_messages(pop3):
+    server = pop3({"alice@example.test": "pw"})
+    md = server.maildir("alice@example.test")
     names = []
     for i in range(10000):
         body = b"Subject: %d\n\nmessage %d\n" % (i, i)
@@ -18,12 +18,12 @@ def test_ten_thousand_messages(root):
             name += ",S=%d" % len(body)
         folder = "new" if i % 3 else "cur"
         fname = name + (":2,S" if folder == "cur" else "")
-        fd = os.open(md / folder / fname, os.O_WRONLY | os.O_CREAT, 0o600)
+        fd = os.open(md / folder / fname, os.O_WRONLY | os.O_CREAT, 0o644)
         os.write(fd, body)
         os.close(fd)
         names.append(name)
     p = poplib.POP3("127.0.0.1", server.port, timeout=30)
-    p.user("alice")
+    p.user("alice@example.test")
     p.pass_("pw")
     count, octets = p.stat()
     assert count == 10000
@@ -37,9 +37,9 @@ def test_ten_thousand_messages(root):
     assert len(os.listdir(md / "cur")) == 9999
 
 
-def test_fifty_megabyte_message(root):
-    server = Pop3Server(root, {"alice": "pw"})
-    md = server.maildir("alice")
+def test_fifty_megabyte_message(pop3):
+    server = pop3({"alice@example.test": "pw"})
+    md = server.maildir("alice@example.test")
     line = b"0123456789abcdefghijklmnopqrstuvwxyz" * 2 + b"\n"
     parts = [b"Subject: big\n\n"]
     size = len(parts[0])
@@ -53,7 +53,7 @@ def test_fifty_megabyte_message(root):
     name = "1700000000.M1P1.big,S=%d" % len(data)
     (md / "new" / name).write_bytes(data)
     c = server.connect()
-    c.login("alice", "pw")
+    c.login("alice@example.test", "pw")
     c.send("RETR 1\r\n")
     assert c.line() == b"+OK %d octets\r\n" % len(data)
     body = c.bulk_body()
@@ -62,5 +62,5 @@ def test_fifty_megabyte_message(root):
     assert hashlib.sha256(pop3_unstuff(body)).hexdigest() == hashlib.sha256(data).hexdigest()
     c.send("QUIT\r\n")
     assert c.line() == b"+OK bye\r\n"
-    line = server.wait_sessions("alice")[0]
+    line = server.wait_sessions("alice@example.test")[0]
     assert "retrieved=1" in line and "retrieved_bytes=%d" % len(data) in line

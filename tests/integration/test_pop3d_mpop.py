@@ -3,7 +3,7 @@ import mailbox
 import os
 
 from conftest import run
-from pop3d_support import Pop3Server, deliver
+from pop3d_support import pop3, deliver
 
 
 def write_mpop_config(path, port, user, password, mbox, keep=False):
@@ -23,9 +23,9 @@ def write_mpop_config(path, port, user, password, mbox, keep=False):
     os.chmod(path, 0o600)
 
 
-def test_mpop_fetches_and_deletes(root, tmp_path):
-    server = Pop3Server(root, {"alice": "pw"})
-    md = server.maildir("alice")
+def test_mpop_fetches_and_deletes(pop3, tmp_path):
+    server = pop3({"alice@example.test": "pw"})
+    md = server.maildir("alice@example.test")
     subjects = [f"message {i}" for i in range(5)]
     for i, s in enumerate(subjects):
         deliver(md, f"From: a@example.test\nSubject: {s}\n\nbody {i}\n.dot line\n", when=1000 + i)
@@ -33,7 +33,7 @@ def test_mpop_fetches_and_deletes(root, tmp_path):
     conf = tmp_path / "mpoprc"
 
     # First run keeps the mail: mpop remembers the UIDLs.
-    write_mpop_config(conf, server.port, "alice", "pw", mbox, keep=True)
+    write_mpop_config(conf, server.port, "alice@example.test", "pw", mbox, keep=True)
     r = run(["mpop", "-C", str(conf), "-q", "test"], timeout=60)
     assert r.returncode == 0, r.stderr.decode()
     got = [m["Subject"] for m in mailbox.mbox(str(mbox))]
@@ -42,7 +42,7 @@ def test_mpop_fetches_and_deletes(root, tmp_path):
 
     # Second run: nothing new (UIDLs are stable across sessions and the
     # new/ -> cur/ move), and without keep the old ones are deleted.
-    write_mpop_config(conf, server.port, "alice", "pw", mbox, keep=False)
+    write_mpop_config(conf, server.port, "alice@example.test", "pw", mbox, keep=False)
     r = run(["mpop", "-C", str(conf), "-q", "test"], timeout=60)
     assert r.returncode == 0, r.stderr.decode()
     assert len(mailbox.mbox(str(mbox))) == 5
@@ -54,10 +54,10 @@ def test_mpop_fetches_and_deletes(root, tmp_path):
     assert [m["Subject"] for m in mailbox.mbox(str(mbox))][-1] == "late"
 
 
-def test_mpop_reports_a_wrong_password(root, tmp_path):
-    server = Pop3Server(root, {"alice": "pw"})
+def test_mpop_reports_a_wrong_password(pop3, tmp_path):
+    server = pop3({"alice@example.test": "pw"})
     conf = tmp_path / "mpoprc"
-    write_mpop_config(conf, server.port, "alice", "nope", tmp_path / "mbox")
+    write_mpop_config(conf, server.port, "alice@example.test", "nope", tmp_path / "mbox")
     r = run(["mpop", "-C", str(conf), "-q", "test"], timeout=60)
     assert r.returncode != 0
     assert b"authentication failed" in r.stderr

@@ -2,18 +2,18 @@
 failed-login delay."""
 import time
 
-from pop3d_support import Pop3Server, deliver
+from pop3d_support import pop3, deliver
 
 
-def test_pipelined_commands_across_login(root):
-    server = Pop3Server(root, {"alice": "pw"})
-    md = server.maildir("alice")
+def test_pipelined_commands_across_login(pop3):
+    server = pop3({"alice@example.test": "pw"})
+    md = server.maildir("alice@example.test")
     deliver(md, "Subject: a\n\nA\n", when=1000)
     deliver(md, "Subject: b\n\nB\n", when=2000)
     c = server.connect()
     # Everything in one write: the commands after PASS must reach the
     # post-login process although the pre-login one read the socket first.
-    c.send("CAPA\r\nUSER alice\r\nPASS pw\r\nSTAT\r\nRETR 2\r\nDELE 1\r\nLIST\r\nQUIT\r\n")
+    c.send("CAPA\r\nUSER alice@example.test\r\nPASS pw\r\nSTAT\r\nRETR 2\r\nDELE 1\r\nLIST\r\nQUIT\r\n")
     assert c.line().startswith(b"+OK")
     assert b"PIPELINING\r\n" in c.multiline()
     assert c.line() == b"+OK send PASS\r\n"
@@ -30,15 +30,15 @@ def test_pipelined_commands_across_login(root):
     assert len(list((md / "cur").iterdir())) == 1
 
 
-def test_malformed_commands_get_errors_and_the_session_survives(root):
-    server = Pop3Server(root, {"alice": "pw"})
-    deliver(server.maildir("alice"), "Subject: a\n\nA\n")
+def test_malformed_commands_get_errors_and_the_session_survives(pop3):
+    server = pop3({"alice@example.test": "pw"})
+    deliver(server.maildir("alice@example.test"), "Subject: a\n\nA\n")
     c = server.connect()
     c.send(b"\r\nSTAT\r\nUSER a\x00b\r\n" + b"X" * 5000 + b"\r\nFOOBAR\r\nRETR 1\r\n")
     assert c.lines(6) == [b"-ERR empty command\r\n", b"-ERR log in first\r\n",
                           b"-ERR control character in command\r\n", b"-ERR line too long\r\n",
                           b"-ERR malformed command\r\n", b"-ERR log in first\r\n"]
-    c.login("alice", "pw")
+    c.login("alice@example.test", "pw")
     c.send(b"RETR\r\nRETR 2\r\nTOP 1\r\nDELE x\r\nUSER alice\r\n" + b"L" * 513 +
            b"\r\nLIST 1\r\n")
     assert c.lines(7) == [b"-ERR usage: RETR msg\r\n", b"-ERR no such message\r\n",
@@ -57,43 +57,43 @@ def test_malformed_commands_get_errors_and_the_session_survives(root):
     assert len(replies) <= 20
 
 
-def test_idle_timeouts_close_without_deleting(root):
-    server = Pop3Server(root, {"alice": "pw"}, timeout=1)
-    name = deliver(server.maildir("alice"), "Subject: a\n\nA\n")
+def test_idle_timeouts_close_without_deleting(pop3):
+    server = pop3({"alice@example.test": "pw"}, timeout=1)
+    name = deliver(server.maildir("alice@example.test"), "Subject: a\n\nA\n")
     before = server.connect()
-    before.send("USER alice\r\n")
+    before.send("USER alice@example.test\r\n")
     assert before.line() == b"+OK send PASS\r\n"
     assert before.line() == b"-ERR autologout: idle for too long\r\n"
     assert before.closed()
 
     after = server.connect()
-    after.login("alice", "pw")
+    after.login("alice@example.test", "pw")
     after.send("DELE 1\r\n")
     assert after.line() == b"+OK message deleted\r\n"
     assert after.line() == b"-ERR autologout: idle for too long\r\n"
     assert after.closed()
-    assert (server.maildir("alice") / "new" / name).exists()
-    assert "end=timeout" in server.wait_sessions("alice")[0]
+    assert (server.maildir("alice@example.test") / "new" / name).exists()
+    assert "end=timeout" in server.wait_sessions("alice@example.test")[0]
 
 
-def test_failed_logins_wait_the_configured_delay_then_close_after_three(root):
-    server = Pop3Server(root, {"alice": "pw"}, fail_delay_ms=300)
+def test_failed_logins_wait_the_configured_delay_then_close_after_three(pop3):
+    server = pop3({"alice@example.test": "pw"}, fail_delay_ms=300)
     c = server.connect()
-    for user in ("alice", "nosuchuser"):
+    for user in ("alice@example.test", "nosuchuser@example.test"):
         t0 = time.monotonic()
         c.send(f"USER {user}\r\nPASS bad\r\n")
         assert c.line() == b"+OK send PASS\r\n"
         assert c.line() == b"-ERR [AUTH] authentication failed\r\n"
         assert time.monotonic() - t0 >= 0.3
-    c.send("USER alice\r\nPASS bad\r\n")
+    c.send("USER alice@example.test\r\nPASS bad\r\n")
     assert c.lines(2)[1].startswith(b"-ERR [AUTH] authentication failed; too many")
     assert c.closed()
-    line = server.wait_sessions("alice")[0]
+    line = server.wait_sessions("alice@example.test")[0]
     assert "login=none failures=3" in line
 
 
-def test_greeting_defaults_to_me_without_a_version(root):
-    server = Pop3Server(root, {"alice": "pw"})
+def test_greeting_defaults_to_me_without_a_version(pop3):
+    server = pop3({"alice@example.test": "pw"})
     c = server.connect()
     assert c.greeting == b"+OK mail.example.test\r\n"
     c.send("QUIT\r\n")
