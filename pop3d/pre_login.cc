@@ -69,6 +69,11 @@ int RunPreLogin(int argc, char** argv) {
   LoginSession session(login_checker, CapabilityOptions{});
   LineReader reader(transport, /*read_ahead=*/false);
   Output replies(transport, static_cast<int>(*timeout));
+  // A control file line cannot hold LF, but it can hold CR or other
+  // control bytes: they must not end or garble the greeting line.
+  for (char& c : *greeting) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
   replies.Put("+OK " + *greeting + "\r\n");
   SessionEnd end = ServeCommands(reader, replies, static_cast<int>(*timeout), session);
   // After a login the post-login role logs the session itself, unless it

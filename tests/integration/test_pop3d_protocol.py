@@ -98,3 +98,14 @@ def test_greeting_defaults_to_me_without_a_version(pop3):
     assert c.greeting == b"+OK mail.example.test\r\n"
     c.send("QUIT\r\n")
     assert c.line() == b"+OK bye\r\n"
+
+
+def test_greeting_control_characters_are_masked_and_stls_is_not_offered(pop3, root):
+    server = pop3({"alice@example.test": "pw"})
+    root.set("pop3greeting", "pop\rINJECTED")
+    c = server.connect()
+    assert c.greeting == b"+OK pop?INJECTED\r\n"
+    c.send("CAPA\r\nSTLS\r\nQUIT\r\n")
+    assert c.line().startswith(b"+OK")
+    assert b"STLS\r\n" not in c.multiline()
+    assert c.lines(2) == [b"-ERR STLS not available\r\n", b"+OK bye\r\n"]
