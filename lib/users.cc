@@ -66,6 +66,14 @@ std::string_view Meaningful(std::string_view line) {
   return line;
 }
 
+// Takes the next line off *rest and returns its meaningful text.
+std::string_view NextLine(std::string_view* rest) {
+  size_t eol = rest->find('\n');
+  std::string_view line = rest->substr(0, eol);
+  *rest = eol == std::string_view::npos ? std::string_view() : rest->substr(eol + 1);
+  return Meaningful(line);
+}
+
 }  // namespace
 
 Result<Quota> ParseQuota(std::string_view text) {
@@ -160,9 +168,7 @@ UsersDb ParseUsers(std::string_view text) {
   size_t number = 0;
   while (!text.empty()) {
     ++number;
-    size_t eol = text.find('\n');
-    std::string_view line = Meaningful(text.substr(0, eol));
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    std::string_view line = NextLine(&text);
     if (line.empty()) continue;
     auto entry = ParseUserLine(line);
     if (entry) db.entries.push_back(std::move(*entry));
@@ -185,9 +191,7 @@ Result<std::optional<UserEntry>> LookupUser(const std::string& path, std::string
   size_t number = 0;
   while (!rest.empty()) {
     ++number;
-    size_t eol = rest.find('\n');
-    std::string_view line = Meaningful(rest.substr(0, eol));
-    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    std::string_view line = NextLine(&rest);
     size_t colon = line.find(':');
     std::string_view first = line.substr(0, colon);
     if (first.size() != key->size()) continue;  // normalising keeps the length
