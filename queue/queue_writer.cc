@@ -1,0 +1,222 @@
+#include "queue/queue_writer.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+#include "fd.h"
+#include "queue/envelope_reader.h"
+#include "queue/queue_exit.h"
+#include "queue_layout.h"
+
+namespace ms::queue {
+
+namespace {
+
+// Constant memory whatever the message size.  Static, so it costs no
+// allocation and only the pages a message touches.
+constexpr size_t kBufferSize = 128 * 1024;
+char g_buffer[kBufferSize];
+
+// What the SIGALRM handler needs to clean up; plain C storage because
+// only async-signal-safe code may look at it.
+char g_tmp_path[PATH_MAX];
+volatile sig_atomic_t g_tmp_exists = 0;
+volatile sig_atomic_t g_committed = 0;
+
+int64_t RealtimeUsec() {
+  struct timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+Error Fail(int code, const std::string& what, int err) {
+  return MakeError(what + ": " + std::strerror(err), code);
+}
+
+// Writes every iovec completely (a regular file only writes short when
+// the disk fills, and then the next call reports the error).
+bool WritevAll(int fd, struct iovec* iov, int count) {
+  while (count > 0) {
+    ssize_t n = ::writev(fd, iov, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    size_t done = static_cast<size_t>(n);
+    while (count > 0 && done >= iov->iov_len) {
+      done -= iov->iov_len;
+      ++iov;
+      --count;
+    }
+    if (count > 0) {
+      iov->iov_base = static_cast<char*>(iov->iov_base) + done;
+      iov->iov_len -= done;
+    }
+  }
+  return true;
+}
+
+// Fills g_buffer from fd starting at *used; true at end of file.
+Result<bool> FillBuffer(int fd, size_t* used) {
+  while (*used < kBufferSize) {
+    ssize_t n = ::read(fd, g_buffer + *used, kBufferSize - *used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail(kUnreadableInput, "unable to read the message", errno);
+    }
+    if (n == 0) return true;
+    *used += static_cast<size_t>(n);
+  }
+  return false;
+}
+
+// The file in tmp/: removed again unless committed.
+class TmpFile {
+ public:
+  ~TmpFile() {
+    if (g_tmp_exists && !g_committed) ::unlink(g_tmp_path);
+    g_tmp_exists = 0;
+  }
+  Status Create(const QueueLayout& layout, pid_t pid);
+  int fd() const { return fd_.get(); }
+  // The process exits right after: spare the close.
+  void LeaveOpen() { (void)fd_.release(); }
+  const std::string& id() const { return id_; }
+  int64_t created_sec() const { return created_usec_ / 1000000; }
+
+ private:
+  UniqueFd fd_;
+  std::string id_;
+  int64_t created_usec_ = 0;
+};
+
+Status TmpFile::Create(const QueueLayout& layout, pid_t pid) {
+  created_usec_ = RealtimeUsec();
+  std::string path = layout.tmp() + "/" + std::to_string(pid) + "." +
+                     std::to_string(created_usec_);
+  if (path.size() >= sizeof g_tmp_path) return MakeError("queue path too long", kQueueRoot);
+  std::memcpy(g_tmp_path, path.c_str(), path.size() + 1);
+  fd_.reset(::open(g_tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+  if (!fd_.valid()) {
+    int err = errno;
+    if (err == ENOSPC || err == EDQUOT) return Fail(kWriteError, "unable to create " + path, err);
+    struct stat st;
+    if (::stat(layout.root().c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      return Fail(kQueueRoot, "unable to use the queue " + layout.root(), err);
+    return Fail(kQueueTmp, "unable to create " + path, err);
+  }
+  g_tmp_exists = 1;
+  struct stat st;
+  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0 || ::fstat(fd_.get(), &st) != 0)
+    return Fail(kQueueTmp, "unable to lock " + path, errno);
+  id_ = MakeQueueId(st.st_ino, created_usec_);
+  return Ok{};
+}
+
+// fsync, rename into mess/, fsync mess/: after this the message is durable.
+Status Commit(const QueueLayout& layout, const TmpFile& file) {
+  if (::fsync(file.fd()) != 0) return Fail(kWriteError, "unable to sync the message", errno);
+  std::string target = layout.MessPath(file.id());
+  g_committed = 1;  // from here on a timeout must not remove anything
+  if (::rename(g_tmp_path, target.c_str()) != 0) {
+    int err = errno;
+    g_committed = 0;
+    return Fail(kQueueMess, "unable to move the message into " + layout.mess(), err);
+  }
+  UniqueFd dir(::open(layout.mess().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid() || ::fsync(dir.get()) != 0) {
+    int err = errno;
+    // Not durable: take the message back so that the sender's retry does
+    // not deliver it twice.
+    ::unlink(target.c_str());
+    return Fail(kQueueMess, "unable to sync " + layout.mess(), err);
+  }
+  (void)dir.release();  // exit closes it: one syscall less
+  return Ok{};
+}
+
+std::string HeaderFor(const TmpFile& file, uint64_t message_length, uint64_t envelope_length) {
+  QueueHeader h;
+  h.message_length = message_length;
+  h.envelope_offset = kQueueHeaderSize + message_length;
+  h.envelope_length = envelope_length;
+  h.queued_time = file.created_sec();
+  return FormatQueueHeader(h);
+}
+
+}  // namespace
+
+bool AbandonUncommittedFile() {
+  if (g_committed) return false;
+  if (g_tmp_exists) ::unlink(g_tmp_path);
+  return true;
+}
+
+Result<Queued> WriteToQueue(const QueueRequest& request) {
+  const QueueLayout layout(request.queue_root);
+  const std::string& received = request.received_line;
+  if (kQueueHeaderSize + received.size() >= kBufferSize)
+    return MakeError("Received line too long", kInternalBug);
+  std::memset(g_buffer, ' ', kQueueHeaderSize);
+  std::memcpy(g_buffer + kQueueHeaderSize, received.data(), received.size());
+  size_t used = kQueueHeaderSize + received.size();
+  uint64_t message_length = 0;
+
+  auto eof = FillBuffer(request.message_fd, &used);
+  if (!eof) return eof.error();
+  TmpFile file;
+  const bool streamed = !*eof;
+  if (streamed) {
+    // Too big to hold: stream it to disk through the buffer.
+    Status created = file.Create(layout, request.pid);
+    if (!created) return created.error();
+    uint64_t written = 0;
+    for (;;) {
+      if (!WriteAll(file.fd(), std::string_view(g_buffer, used)))
+        return Fail(kWriteError, "unable to write the message", errno);
+      written += used;
+      if (*eof) break;
+      used = 0;
+      eof = FillBuffer(request.message_fd, &used);
+      if (!eof) return eof.error();
+    }
+    message_length = written - kQueueHeaderSize;
+  } else {
+    message_length = used - kQueueHeaderSize;
+  }
+
+  auto envelope = ReadEnvelope(request.envelope_fd);
+  if (!envelope) return envelope.error();
+  const std::string& raw = envelope->raw;
+
+  if (!streamed) {
+    // Everything fitted: one write holds header, message and envelope.
+    Status created = file.Create(layout, request.pid);
+    if (!created) return created.error();
+    std::string header = HeaderFor(file, message_length, raw.size());
+    std::memcpy(g_buffer, header.data(), kQueueHeaderSize);
+    struct iovec iov[2] = {{g_buffer, used}, {const_cast<char*>(raw.data()), raw.size()}};
+    if (!WritevAll(file.fd(), iov, 2))
+      return Fail(kWriteError, "unable to write the message", errno);
+  } else {
+    std::string header = HeaderFor(file, message_length, raw.size());
+    if (!WriteAll(file.fd(), raw) ||
+        ::pwrite(file.fd(), header.data(), header.size(), 0) != static_cast<ssize_t>(header.size()))
+      return Fail(kWriteError, "unable to write the message", errno);
+  }
+  Status committed = Commit(layout, file);
+  if (!committed) return committed.error();
+  file.LeaveOpen();
+  return Queued{file.id()};
+}
+
+}  // namespace ms::queue

@@ -1,0 +1,5 @@
+// Puts a message from a local program into the queue (inject.h,
+// INJECT.md); the same program under its sendmail name.
+#include "queue/inject.h"
+
+int main(int argc, char** argv) { return ms::queue::InjectMain(argc, argv); }
