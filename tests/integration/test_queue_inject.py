@@ -159,8 +159,8 @@ def test_qmailqueue_and_queue_failures(root, tmp_path):
         assert b"refused the message: 5.7.1 virus found" in r.stderr
     r = inject(root, ["x@y.test"], b"Subject: x\n\nx\n",
                env=dict(root.env, QMAILQUEUE=str(tmp_path / "missing")))
-    assert r.returncode in (70, 71, 75), r.stderr  # cannot run the queue program
-    assert r.stderr.startswith(b"mailsuite-inject: ")
+    assert r.returncode == 71, r.stderr  # cannot run the queue program
+    assert r.stderr.startswith(b"mailsuite-inject: unable to run ")
     assert mess_files(root.queue) == []
 
 
@@ -170,3 +170,13 @@ def test_inject_name_and_bp(root):
     r = inject(root, ["-bp"], b"")
     assert r.returncode == 0
     assert "<x@y.test>  pending remote" in r.stdout.decode()
+
+
+def test_unreadable_stdin_exit_74(root):
+    d = os.open(str(root.path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        r = run([prog("sendmail"), "x@y.test"], env=root.env, stdin=d)
+    finally:
+        os.close(d)
+    assert r.returncode == 74
+    assert b"unable to read the message" in r.stderr
