@@ -180,3 +180,23 @@ def test_unreadable_stdin_exit_74(root):
         os.close(d)
     assert r.returncode == 74
     assert b"unable to read the message" in r.stderr
+
+
+def test_killed_sendmail_leaves_nothing(root):
+    """sendmail killed while streaming: its queue program sees the message
+    end without an envelope, exits 54 and keeps nothing."""
+    import subprocess
+    import time
+    p = subprocess.Popen([prog("sendmail"), "x@y.test"], stdin=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=root.env)
+    p.stdin.write(b"Subject: killed\n\n" + b"k" * 400000)
+    p.stdin.flush()
+    time.sleep(0.2)
+    p.kill()
+    p.wait(timeout=10)
+    p.stdin.close()
+    deadline = time.monotonic() + 10
+    while list((root.queue / "tmp").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list((root.queue / "tmp").iterdir()) == []
+    assert mess_files(root.queue) == []
