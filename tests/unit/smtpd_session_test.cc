@@ -255,3 +255,14 @@ TEST_CASE("smtpd session: an authenticated client may relay", "[smtpd]") {
   REQUIRE(q.queued.size() == 1);
   CHECK(q.queued[0].envelope.recipients == std::vector<std::string>{"u@other.test"});
 }
+
+TEST_CASE("smtpd Received date matches gmtime", "[smtpd]") {
+  for (time_t t : {static_cast<time_t>(0), static_cast<time_t>(951782400), static_cast<time_t>(1700000000),
+                   static_cast<time_t>(4102444799), static_cast<time_t>(-86401), static_cast<time_t>(1709251199)}) {
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char expect[64];
+    strftime(expect, sizeof expect, "%a, %-d %b %Y %H:%M:%S +0000", &tm);
+    CHECK(Rfc5322Date(t) == expect);
+  }
+}
