@@ -17,7 +17,9 @@ std::string SafeField(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size() && i < kMaxField; ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    bool ok = c > 32 && c < 127 && c != '(' && c != ')' && c != '[' && c != ']' && c != '\\';
+    // No parentheses: a HELO must not be able to fake the comment that
+    // holds the real host and address.
+    bool ok = c > 32 && c < 127 && c != '(' && c != ')' && c != '\\';
     out.push_back(ok ? static_cast<char>(c) : '?');
   }
   return out;

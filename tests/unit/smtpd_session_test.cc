@@ -266,3 +266,8 @@ TEST_CASE("smtpd Received date matches gmtime", "[smtpd]") {
     CHECK(Rfc5322Date(t) == expect);
   }
 }
+
+TEST_CASE("smtpd Received keeps an address-literal HELO", "[smtpd]") {
+  CHECK(FormatReceived({"[192.0.2.9]", "h.example", "192.0.2.9", "me.example", "SMTP"}, 0)
+            .rfind("Received: from [192.0.2.9] (h.example [192.0.2.9])\n\tby me.example with SMTP; ", 0) == 0);
+}
