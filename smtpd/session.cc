@@ -136,7 +136,7 @@ Session::Step Session::Dispatch(const Command& command) {
       Reply("250 2.0.0 ok");
       break;
     case Verb::kNoop: Reply("250 2.0.0 ok"); break;
-    case Verb::kVrfy: Reply("252 2.5.2 send some mail, I'll try my best"); break;
+    case Verb::kVrfy: Reply("252 2.0.0 send some mail, I'll try my best"); break;
     case Verb::kHelp: Reply("214 2.0.0 see RFC 5321"); break;
     case Verb::kQuit:
       Reply("221 2.0.0 " + config_.me + " closing connection");
