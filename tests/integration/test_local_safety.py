@@ -101,3 +101,10 @@ def test_usage_errors_defer(root, tmp_path):
     assert cp.stdout.startswith(b"usage:")
     cp = run_local(root, "relative/home")
     assert cp.returncode == 111
+
+
+def test_huge_dot_file_is_refused(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    home.dot(".qmail", "./mbox\n" + "#" * (1 << 20))
+    assert_deferred(root, home, "too large")
+    assert not (home.path / "mbox").exists()
