@@ -311,11 +311,25 @@ bool Dataset::AddDomain(std::string_view name, uint32_t value) {
   return true;
 }
 
-void Dataset::Finish() {
-  for (auto& table : by_bits_) {
-    std::stable_sort(table.begin(), table.end(),
-                     [](const Entry& x, const Entry& y) { return x.net < y.net; });
+// Stable LSD radix sort by network (two 16-bit passes): O(n), and equal
+// networks keep file order (exclusions and first values stay meaningful).
+static void SortByNetwork(std::vector<Dataset::Entry>* table) {
+  if (std::is_sorted(table->begin(), table->end(),
+                     [](const Dataset::Entry& x, const Dataset::Entry& y) { return x.net < y.net; })) {
+    return;
   }
+  std::vector<Dataset::Entry> buffer(table->size());
+  for (int shift : {0, 16}) {
+    std::vector<size_t> start(65537, 0);
+    for (const auto& e : *table) ++start[((e.net >> shift) & 0xffff) + 1];
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    for (const auto& e : *table) buffer[start[(e.net >> shift) & 0xffff]++] = e;
+    table->swap(buffer);
+  }
+}
+
+void Dataset::Finish() {
+  for (auto& table : by_bits_) SortByNetwork(&table);
 }
 
 std::string Dataset::Expand(std::string_view tmpl, std::string_view subject) const {
