@@ -111,6 +111,11 @@ Result<Dataset> Dataset::Load(std::string_view spec, bool require_cksum) {
 Status Dataset::AddText(std::string_view text) {
   default_ = Value{};
   default_index_ = kExcluded;
+  if (is_ip4()) {
+    // Big lists are mostly single addresses: one allocation, no regrowth.
+    auto& singles = by_bits_[32];
+    singles.reserve(singles.size() + static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
+  }
   while (!text.empty()) {
     size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
