@@ -11,7 +11,7 @@ import concurrent.futures
 import pytest
 
 from dnsserver import DnsServer
-from rbl_harness import OURS, REFERENCE, env_for, run_session
+from rbl_harness import start_dns, OURS, REFERENCE, env_for, run_session
 
 DNS_IP = "127.0.0.71"
 PROG = ["/bin/sh", "-c", "echo accepted; exit 7"]
@@ -58,7 +58,7 @@ def results():
     srv.fault("2.0.0.127.silent.test", "TIMEOUT")
     srv.fault("2.0.0.127.unasked.test", "TIMEOUT")
     srv.delay("slow.test", 0.3)
-    srv.start()
+    start_dns(srv)
     try:
         env = env_for(DNS_IP, "127.0.0.2", MAILSUITE_DNS_TIMEOUT="1")
         with concurrent.futures.ThreadPoolExecutor(max_workers=2 * len(CASES)) as pool:
