@@ -29,6 +29,8 @@ CASES = [
     ("silent-closed", ["-c", "-r", "silent.test"]),
     ("silent-open-then-anti", ["-r", "silent.test", "-a", "white.test", "-r", "listed.test"]),
     ("slow-listed", ["-b", "-r", "slow.test"]),
+    ("truncated-then-tcp", ["-r", "tc.test"]),
+    ("anti-truncated-then-tcp", ["-a", "tc.test", "-r", "listed.test"]),
     ("listed-before-silent", ["-r", "listed.test", "-c", "-r", "unasked.test"]),
 ]
 
@@ -43,6 +45,8 @@ EXPECTED = {
     "silent-closed": b"451 temporary RBL lookup error",
     "silent-open-then-anti": b"accepted\n",
     "slow-listed": b"553 Slow listing",
+    "truncated-then-tcp": b"451 Long text over TCP " + b"z" * 150 + b"y" * 31 + b"\r\n",
+    "anti-truncated-then-tcp": b"accepted\n",
     "listed-before-silent": b"451 Listed by the fault server",
 }
 
@@ -56,6 +60,9 @@ def results():
     srv.add("2.0.0.127.fail.test", "TXT", '"never seen"')
     srv.fault("2.0.0.127.fail.test", "SERVFAIL")
     srv.fault("2.0.0.127.silent.test", "TIMEOUT")
+    srv.add("2.0.0.127.tc.test", "TXT", '"Long text over TCP ' + "z" * 150 + '" "' + "y" * 200 + '"')
+    srv.add("2.0.0.127.tc.test", "A", "127.0.0.2")
+    srv.fault("2.0.0.127.tc.test", "TRUNCATE")   # UDP answers say TC: ask again over TCP
     srv.fault("2.0.0.127.unasked.test", "TIMEOUT")
     srv.delay("slow.test", 0.3)
     start_dns(srv)
