@@ -323,6 +323,11 @@ static void SortByNetwork(std::vector<Dataset::Entry>* table) {
                      [](const Dataset::Entry& x, const Dataset::Entry& y) { return x.net < y.net; })) {
     return;
   }
+  if (table->size() < 65536) {  // the radix passes' counters would cost more
+    std::stable_sort(table->begin(), table->end(),
+                     [](const Dataset::Entry& x, const Dataset::Entry& y) { return x.net < y.net; });
+    return;
+  }
   std::vector<Dataset::Entry> buffer(table->size());
   for (int shift : {0, 16}) {
     std::vector<size_t> start(65537, 0);
