@@ -6,6 +6,7 @@ client sees (bytes on the socket) plus the log line and exit status.
 Addresses used: 127.0.0.70 (rbldnsd), 127.0.0.71 and 127.0.0.72 (dnslib
 servers), all port 53, as the task assigns to the rbl component.
 """
+import errno
 import os
 import pathlib
 import re
@@ -20,6 +21,20 @@ REFERENCE = "/usr/bin/rblsmtpd"
 OURS = prog("mailsuite-rblsmtpd")
 RBLCHECK = prog("mailsuite-rblcheck")
 RBLDNSD_IP = "127.0.0.70"
+BIND_WAIT = 90   # seconds to wait for a test address held by a parallel run
+
+
+def start_dns(server):
+    """DnsServer.start(), waiting (bounded) while another run holds the address."""
+    deadline = time.monotonic() + BIND_WAIT
+    while True:
+        try:
+            return server.start()
+        except OSError as e:
+            server.stop()
+            if e.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 class Rbldnsd:
@@ -41,13 +56,23 @@ class Rbldnsd:
                "-b", f"{ip}/53", "-r", str(self.dir), "-w", "/"]
         if os.geteuid() == 0:
             cmd += ["-u", "rbldns"]   # rbldnsd refuses to run as root
-        self.log = open(self.dir.parent / "rbldnsd.log", "wb")
-        self.proc = subprocess.Popen(cmd + args, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        log_path = self.dir.parent / "rbldnsd.log"
         first = next(iter(zones))
-        wait_for(lambda: self._answers(first) or self.proc.poll() is not None, timeout=10,
-                 what="rbldnsd to answer")
-        assert self.proc.poll() is None, (self.dir.parent / "rbldnsd.log").read_text()
+        # The address may be held for a while by the same tests run from
+        # another checkout (make check in parallel): wait for it, bounded.
+        deadline = time.monotonic() + BIND_WAIT
+        while True:
+            self.log = open(log_path, "wb")
+            self.proc = subprocess.Popen(cmd + args, stdout=self.log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+            wait_for(lambda: self._answers(first) or self.proc.poll() is not None, timeout=10,
+                     what="rbldnsd to answer")
+            if self.proc.poll() is None:
+                return
+            self.log.close()
+            text = log_path.read_text()
+            assert "Address already in use" in text and time.monotonic() < deadline, text
+            time.sleep(0.5)
 
     def _answers(self, zone):
         labels = b"".join(bytes([len(l)]) + l.encode() for l in zone.split("."))
