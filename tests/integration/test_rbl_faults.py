@@ -11,7 +11,7 @@ import concurrent.futures
 import pytest
 
 from dnsserver import DnsServer
-from rbl_harness import start_dns, OURS, REFERENCE, env_for, run_session
+from rbl_harness import start_dns, stop_dns, OURS, REFERENCE, env_for, run_session
 
 DNS_IP = "127.0.0.71"
 PROG = ["/bin/sh", "-c", "echo accepted; exit 7"]
@@ -81,7 +81,7 @@ def results():
                        for name, args in CASES for binary in (REFERENCE, OURS)}
             yield {key: f.result(timeout=120) for key, f in futures.items()}, srv
     finally:
-        srv.stop()
+        stop_dns(srv)
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CASES])
