@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -26,6 +27,15 @@ bool ParseU64(std::string_view text, uint64_t* value) {
   if (text.empty() || text.size() > 19) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
   return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+// A time stored as int64_t: a larger number would format back negative
+// and no longer parse.
+bool ParseTime(std::string_view text, int64_t* value) {
+  uint64_t v = 0;
+  if (!ParseU64(text, &v) || v > static_cast<uint64_t>(INT64_MAX)) return false;
+  *value = static_cast<int64_t>(v);
+  return true;
 }
 
 std::vector<std::string_view> SplitSpaces(std::string_view text, size_t max_fields) {
@@ -92,17 +102,15 @@ Result<QueueHeader> ParseQueueHeader(std::string_view data, uint64_t file_size) 
   auto f = SplitSpaces(line, 7);
   if (f.size() != 6 || f[0] != "MSQ1") return MakeError("not a mailsuite queue file");
   QueueHeader h;
-  uint64_t queued = 0;
   if (!ParseU64(f[1], &h.message_offset) || !ParseU64(f[2], &h.message_length) ||
       !ParseU64(f[3], &h.envelope_offset) || !ParseU64(f[4], &h.envelope_length) ||
-      !ParseU64(f[5], &queued))
+      !ParseTime(f[5], &h.queued_time))
     return MakeError("malformed queue header");
-  h.queued_time = static_cast<int64_t>(queued);
-  if (h.message_offset != kQueueHeaderSize ||
-      h.message_length > file_size ||
+  // Written without sums that could wrap around on hostile numbers.
+  if (h.message_offset != kQueueHeaderSize || file_size < kQueueHeaderSize ||
+      h.message_length > file_size - kQueueHeaderSize ||
       h.envelope_offset != h.message_offset + h.message_length ||
-      h.envelope_length < 3 || h.envelope_length > file_size ||
-      h.envelope_offset + h.envelope_length != file_size)
+      h.envelope_length != file_size - h.envelope_offset || h.envelope_length < 3)
     return MakeError("queue header does not match the file");
   return h;
 }
@@ -139,14 +147,15 @@ std::map<size_t, StateRecord> ParseStateFile(std::string_view data) {
     data.remove_prefix(eol + 1);
     auto f = SplitSpaces(line, 4);
     if (f.size() < 3) continue;
-    uint64_t index = 0, time = 0;
-    if (!ParseU64(f[0], &index) || !ParseU64(f[2], &time) || f[1].size() != 1) continue;
+    uint64_t index = 0;
+    int64_t time = 0;
+    if (!ParseU64(f[0], &index) || !ParseTime(f[2], &time) || f[1].size() != 1) continue;
     char code = f[1][0];
     if (code != 'D' && code != 'B' && code != 'b' && code != 'Z') continue;
     StateRecord r;
     r.index = index;
     r.code = code;
-    r.time = static_cast<int64_t>(time);
+    r.time = time;
     if (f.size() == 4) r.reason = std::string(f[3]);
     last[r.index] = std::move(r);
   }

@@ -29,6 +29,8 @@ struct Instance {
   std::string daemon_user;   // smtpd, rblsmtpd, pop3d before login
   std::string log_user;      // multilog
   bool switch_users = false;
+  // A private instance set up by root runs every service as this user.
+  std::string run_as;
 };
 
 // Production layout: /etc/mailsuite, /var/spool/mailsuite, /var/log/mailsuite.
@@ -48,6 +50,9 @@ Status WriteControlDefaults(const Instance& instance);
 // tcpserver rules.  Rewrites a file only when its content changed, so a
 // second run leaves the tree as it was.
 Status WriteServices(const Instance& instance);
+
+// chown -R of a private instance's tree to user (its services run as it).
+Status GiveTreeTo(const std::string& root, const std::string& user);
 
 // Creates the users database file (empty) if missing.
 Status CreateUsersDatabase(const Instance& instance);
