@@ -74,8 +74,9 @@ class SendInstance:
             for name in [dirpath] + [os.path.join(dirpath, n) for n in dirnames + filenames]:
                 os.lchown(name, self.uid, self.gid)
 
-    def add_user(self, address, quota=0):
-        """A virtual mailbox in the users database, owned by self.user."""
+    def add_user(self, address, quota=""):
+        """A virtual mailbox in the users database, owned by self.user;
+        quota in control/USERS.md's form ("1000S,10C"), "" for none."""
         local = address.split("@")[0]
         home = self.homes / local
         home.mkdir(mode=0o700)
@@ -84,7 +85,7 @@ class SendInstance:
         if self.switch:
             for d in ("", "Maildir", "Maildir/tmp", "Maildir/new", "Maildir/cur"):
                 os.chown(home / d, self.uid, self.gid)
-        self.users.append(f"{address}:{self.uid}:{self.gid}:{home}:x:{quota}")
+        self.users.append(f"{address}:{self.uid}:{self.gid}:{home}:!:{quota}")
         self.root.users.write_text("".join(u + "\n" for u in self.users))
         return home
 

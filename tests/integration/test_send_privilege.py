@@ -76,7 +76,7 @@ def test_started_as_root_separates_privileges(rootinst):
             (home / d).mkdir(mode=0o700)
             os.chown(home / d, pw.pw_uid, pw.pw_gid)
         homes[name] = home
-        lines.append(f"{name}@example.test:{pw.pw_uid}:{pw.pw_gid}:{home}:x:0\n")
+        lines.append(f"{name}@example.test:{pw.pw_uid}:{pw.pw_gid}:{home}:!:\n")
     r.users.write_text("".join(lines))
     os.chmod(r.users, 0o644)
 
