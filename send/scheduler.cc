@@ -78,14 +78,22 @@ void Scheduler::ReloadUsersIfChanged() {
   if (mtime == users_mtime_ns_) return;
   users_mtime_ns_ = mtime;
   users_.clear();
+  users_problem_.clear();
   if (mtime == -2) return;
   auto text = ReadFile(path);
   if (!text) {
     LogLine("alert").Add("what", "users").Add("reason", text.error().message).Emit();
+    users_problem_ = "Unable to read the users database. (#4.3.0)";
     users_mtime_ns_ = -1;  // try again next time
     return;
   }
-  users_ = ParseUsersDatabase(*text);
+  size_t malformed = 0;
+  users_ = ParseUsersDatabase(*text, &malformed);
+  if (malformed > 0) {
+    LogLine("alert").Add("what", "users").Add("reason", path + " has malformed lines")
+        .Add("lines", malformed).Emit();
+    users_problem_ = "The users database has malformed lines; not bouncing. (#4.3.0)";
+  }
 }
 
 bool Scheduler::OpenTrigger() {
@@ -269,8 +277,13 @@ bool Scheduler::StartLocal(int64_t now) {
       .Add("msg", msg.id).Add("channel", "local").Add("to", r.address).Emit();
   auto target = FindLocalTarget(r.route, users_, accounts_);
   if (!target) {
+    // A broken users database must not turn into bounces: the mailbox may
+    // be on one of its bad lines.
     r.state = RState::kInFlight;
-    Record(msg, job.rcpts, {{Outcome::kFailure, kNoMailbox}}, job.number, now);
+    RecipientOutcome o = users_problem_.empty()
+                             ? RecipientOutcome{Outcome::kFailure, kNoMailbox}
+                             : RecipientOutcome{Outcome::kDeferral, users_problem_};
+    Record(msg, job.rcpts, {o}, job.number, now);
     return true;
   }
   SpawnRequest req;

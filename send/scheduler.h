@@ -101,6 +101,9 @@ class Scheduler {
   SendConfig config_;
   std::map<std::string, VirtualUser> users_;
   int64_t users_mtime_ns_ = -1;
+  // Why an unknown local recipient must be deferred rather than bounced
+  // (the users database is unreadable or has malformed lines); "" if not.
+  std::string users_problem_;
   AccountLookup accounts_;
 
   UniqueFd trigger_;
