@@ -175,6 +175,7 @@ void Scheduler::LoadMessage(const std::string& id, int64_t now) {
   msg.id = id;
   msg.header = stored->header;
   msg.sender = std::move(stored->envelope.sender);
+  msg.has_state_file = stored->has_state_file;
   msg.rcpts.resize(stored->envelope.recipients.size());
   LogLine("new").Add("msg", id).Add("bytes", static_cast<unsigned long long>(msg.header.message_length))
       .Add("from", msg.sender).Add("rcpts", msg.rcpts.size()).Emit();
@@ -458,6 +459,7 @@ void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
     return;
   }
   bool created = false;
+  msg.has_state_file = true;
   Status s = store_.AppendStates(msg.id, records, &created);
   if (!s) LogLine("alert").Add("msg", msg.id).Add("reason", s.error().message).Emit();
   if (complete) FinishMessage(msg, now);
@@ -478,7 +480,7 @@ bool Scheduler::FinishMessage(Msg& msg, int64_t now) {
     msg.bounce_retry_at = now + kBounceRetrySeconds;
     return false;
   }
-  store_.Finish(msg.id);
+  store_.Finish(msg.id, msg.has_state_file);
   LogLine("end").Add("msg", msg.id).Emit();
   messages_.erase(msg.id);
   return true;

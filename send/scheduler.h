@@ -56,6 +56,7 @@ class Scheduler {
     std::string sender;
     std::vector<Rcpt> rcpts;
     int inflight = 0;
+    bool has_state_file = false;  // it may exist (a failed append may have created it)
     int64_t bounce_retry_at = 0;  // nonzero: the bounce could not be queued yet
   };
   struct Job {
