@@ -1,0 +1,37 @@
+// The read-parse-dispatch loop both roles run.  Replies are flushed only
+// when no further complete command is already buffered, so a pipelining
+// client (RFC 2449 PIPELINING) gets its replies in as few writes as
+// possible.  Malformed lines get "-ERR" and count as errors; after
+// kMaxErrors the session is closed.
+#ifndef MAILSUITE_POP3D_COMMAND_LOOP_H_
+#define MAILSUITE_POP3D_COMMAND_LOOP_H_
+
+#include "command.h"
+#include "line_reader.h"
+#include "output.h"
+
+namespace ms::pop3d {
+
+inline constexpr int kMaxErrors = 20;
+
+enum class Outcome { kOk, kError, kEnd };
+
+class CommandHandler {
+ public:
+  virtual ~CommandHandler() = default;
+  // Handles one parsed command, putting its reply into out.  kError counts
+  // towards kMaxErrors; kEnd ends the loop (QUIT, a finished login, or a
+  // response that could not be completed).
+  virtual Outcome Handle(const Command& command, Output& out) = 0;
+};
+
+enum class SessionEnd { kQuit, kEof, kTimeout, kReadError, kWriteError, kTooManyErrors };
+
+const char* SessionEndName(SessionEnd end);
+
+SessionEnd ServeCommands(LineReader& in, Output& out, int timeout_seconds,
+                         CommandHandler& handler);
+
+}  // namespace ms::pop3d
+
+#endif  // MAILSUITE_POP3D_COMMAND_LOOP_H_
