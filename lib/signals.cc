@@ -14,7 +14,7 @@ std::atomic<unsigned long long> g_pending{0};
 
 void OnSignal(int signo) {
   int saved = errno;
-  g_pending.fetch_or(1ULL << signo);
+  if (signo > 0 && signo < 64) g_pending.fetch_or(1ULL << signo);
   char c = static_cast<char>(signo);
   [[maybe_unused]] ssize_t n = ::write(g_pipe[1], &c, 1);
   errno = saved;

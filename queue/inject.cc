@@ -137,7 +137,7 @@ Result<HeaderSection> ReadHeaderSection(InjectInput* in, std::string* data, bool
       }
     }
     HeaderSection section = ParseHeaderSection(*data, *eof);
-    if (section.complete) return section;
+    if (section.complete && section.body_offset <= kMaxHeaderSection) return section;
     if (data->size() > kMaxHeaderSection)
       return MakeError("the header section is longer than " + std::to_string(kMaxHeaderSection) +
                            " bytes",
@@ -152,12 +152,19 @@ std::string MessageId(const std::string& id_host) {
          std::to_string(::getpid()) + ".mailsuite@" + id_host + ">";
 }
 
-int QueueExitToInjectExit(const ExitStatus& status, std::string* why) {
+int QueueExitToInjectExit(const ExitStatus& status, QueueClient* queue, std::string* why) {
   if (!status.exited) {
     *why = "the queue program was killed by signal " + std::to_string(status.signal);
     return kInjectSoftware;
   }
   if (status.code == 0) return kInjected;
+  if (status.code == kFilterReplyExit) {
+    std::string reply = queue->FilterReply();
+    if (!reply.empty() && (reply[0] == 'D' || reply[0] == 'Z')) {
+      *why = "the queue refused the message: " + reply.substr(1);
+      return reply[0] == 'D' ? kInjectRefused : kInjectTempFail;
+    }
+  }
   *why = "the queue refused the message: " + QueueExitText(status.code) + " (exit " +
          std::to_string(status.code) + ")";
   if (IsPermanentQueueExit(status.code) || status.code == 91) return kInjectRefused;
@@ -217,7 +224,8 @@ int Inject(const InjectOptions& options) {
     }
   }
   std::string why;
-  int code = QueueExitToInjectExit(queue.Finish(EncodeEnvelope({*sender, *recipients})), &why);
+  ExitStatus status = queue.Finish(EncodeEnvelope({*sender, *recipients}));
+  int code = QueueExitToInjectExit(status, &queue, &why);
   if (code != kInjected) return Fail(code, why);
   return kInjected;
 }

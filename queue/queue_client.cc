@@ -2,18 +2,20 @@
 
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace ms::queue {
 
 Status QueueClient::Start(const std::string& program) {
-  UniqueFd message_read, envelope_read;
-  if (!MakePipe(&message_read, &message_) || !MakePipe(&envelope_read, &envelope_))
+  UniqueFd message_read, envelope_read, reply_write;
+  if (!MakePipe(&message_read, &message_) || !MakePipe(&envelope_read, &envelope_) ||
+      !MakePipe(&reply_, &reply_write))
     return MakeError(std::string("unable to make a pipe: ") + std::strerror(errno));
   SpawnSpec spec;
   spec.argv = {program};
-  spec.fds = {{0, message_read.get()}, {1, envelope_read.get()}};
+  spec.fds = {{0, message_read.get()}, {1, envelope_read.get()}, {6, reply_write.get()}};
   auto pid = Spawn(spec);
-  if (!pid) return MakeError("unable to run " + program + ": " + pid.error().message);
+  if (!pid) return pid.error();  // names the program already
   child_ = Child(*pid);
   return Ok{};
 }
@@ -27,6 +29,18 @@ ExitStatus QueueClient::Finish(std::string_view envelope) {
   (void)WriteAll(envelope_.get(), envelope);  // a failure shows in the exit code
   envelope_.reset();
   return child_.Wait();
+}
+
+std::string QueueClient::FilterReply() {
+  std::string text;
+  char buf[1000];
+  ssize_t n;
+  // The child has exited: every writer end is closed, so this ends.
+  while (text.size() < sizeof buf && (n = ::read(reply_.get(), buf, sizeof buf - text.size())) > 0)
+    text.append(buf, static_cast<size_t>(n));
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
 }
 
 ExitStatus QueueClient::Abort() {

@@ -22,6 +22,10 @@ class QueueClient {
   bool Write(std::string_view data);
   // Ends the message, sends the envelope, returns the queue's exit status.
   ExitStatus Finish(std::string_view envelope);
+  // What a filter wrote to fd 6 before exiting 82 (notqmail's custom
+  // reply: "D" permanent or "Z" temporary, then the text); read after
+  // Finish.  Bounded to 1000 octets.
+  std::string FilterReply();
   // Gives up: the queue sees no envelope, exits 54 and keeps nothing.
   ExitStatus Abort();
 
@@ -29,10 +33,13 @@ class QueueClient {
   Child child_;
   UniqueFd message_;
   UniqueFd envelope_;
+  UniqueFd reply_;
 };
 
 // qmail-queue's meaning of an exit code, e.g. "write error (disk full?)".
 std::string QueueExitText(int code);
+// The filter exit that comes with a reply on fd 6.
+inline constexpr int kFilterReplyExit = 82;
 // 11-40: the queue refused for good; anything else is worth retrying.
 inline bool IsPermanentQueueExit(int code) { return code >= 11 && code <= 40; }
 

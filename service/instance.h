@@ -51,6 +51,10 @@ Status WriteControlDefaults(const Instance& instance);
 // second run leaves the tree as it was.
 Status WriteServices(const Instance& instance);
 
+// Production modes: mailsuite-queue set-uid mailsuite (04711),
+// mailsuite-checkpassword set-uid root for group msdaemon only (04750).
+Status SetProgramModes(const std::string& bin);
+
 // chown -R of a private instance's tree to user (its services run as it).
 Status GiveTreeTo(const std::string& root, const std::string& user);
 

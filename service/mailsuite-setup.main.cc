@@ -90,6 +90,7 @@ int SetUpInstance(ms::setup::Instance& instance, bool production) {
   if (s) s = ms::setup::CreateUsersDatabase(instance);
   if (s) s = ms::setup::WriteServices(instance);
   if (s && !production && as_root) s = ms::setup::GiveTreeTo(instance.root, "mailsuite");
+  if (s && production) s = ms::setup::SetProgramModes(instance.bin);
   if (!s) return Fail(s);
   return 0;
 }

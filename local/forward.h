@@ -1,0 +1,27 @@
+// Forwarding (`&address` lines): all forward targets of one delivery go
+// into ONE new queued message, as qmail-local does: $QMAILQUEUE (default
+// mailsuite-queue via ms::ProgramPath) gets the Delivered-To line plus the
+// message on fd 0 and the envelope (F sender, T each address) on fd 1.
+// Its exit code follows qmail-queue(8): 0 queued; 11-40 permanent (100);
+// anything else temporary (111).
+#ifndef MAILSUITE_LOCAL_FORWARD_H_
+#define MAILSUITE_LOCAL_FORWARD_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "message.h"
+#include "result.h"
+
+namespace ms::local {
+
+Status Forward(const std::vector<std::string>& recipients, const std::string& sender,
+               std::string_view dtline, const Message& message);
+
+// Text for a qmail-queue exit code.
+std::string QueueExitReason(int code);
+
+}  // namespace ms::local
+
+#endif  // MAILSUITE_LOCAL_FORWARD_H_

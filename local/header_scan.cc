@@ -1,0 +1,57 @@
+#include "header_scan.h"
+
+#include <strings.h>
+
+namespace ms::local {
+namespace {
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && ::strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool HeaderScan::Feed(std::string_view data) {
+  while (!done_ && !data.empty()) {
+    size_t nl = data.find('\n');
+    std::string_view piece = data.substr(0, nl);
+    // Keep only the start of a long line: enough to know its field name.
+    size_t room = kMaxTrackedLine - line_.size();
+    if (piece.size() > room) overlong_ = true;
+    line_.append(piece.substr(0, room));
+    if (nl == std::string_view::npos) break;
+    data.remove_prefix(nl + 1);
+    EndLine();
+  }
+  return !done_;
+}
+
+void HeaderScan::Finish() {
+  if (!done_ && !line_.empty()) EndLine();
+  done_ = true;
+}
+
+void HeaderScan::EndLine() {
+  bool overlong = overlong_;
+  overlong_ = false;
+  std::string_view line = line_;
+  if (!overlong && (line.empty() || line == "\r")) {
+    done_ = true;  // the blank line that ends the header
+  } else if (StartsWithNoCase(line, "received:")) {
+    ++received_;
+  } else if (!overlong && StartsWithNoCase(line, "delivered-to:")) {
+    std::string_view value = TrimBlanks(line.substr(13));
+    if (value.size() == recipient_.size() &&
+        ::strncasecmp(value.data(), recipient_.data(), value.size()) == 0)
+      loop_ = true;
+  }
+  line_.clear();
+}
+
+}  // namespace ms::local

@@ -1,0 +1,93 @@
+#include "maildir.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "fd.h"
+
+namespace ms::local {
+namespace {
+
+Error Temporary(std::string_view what, const std::string& path) {
+  return MakeError(std::string(what) + " " + path + ": " + std::strerror(errno) + ". (#4.2.1)", 111);
+}
+
+unsigned delivered_files = 0;  // for Q<n>: several Maildirs in one run
+
+std::string UniqueName(uint64_t size) {
+  struct timeval tv;
+  ::gettimeofday(&tv, nullptr);
+  std::string name = std::to_string(tv.tv_sec) + ".M" + std::to_string(tv.tv_usec) + "P" + std::to_string(::getpid());
+  if (++delivered_files > 1) name += "Q" + std::to_string(delivered_files);
+  static const std::string host = MaildirHostName();
+  return name + "." + host + ",S=" + std::to_string(size);
+}
+
+}  // namespace
+
+std::string MaildirHostName() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') std::strcpy(buf, "localhost");
+  std::string out;
+  for (const char* p = buf; *p; ++p) {
+    if (*p == '/') out += "\\057";
+    else if (*p == ':') out += "\\072";
+    else out += *p;
+  }
+  return out;
+}
+
+Status DeliverMaildir(const std::string& path, std::string_view prefix, const Message& message,
+                      const QuotaSpec& quota) {
+  // The Maildir itself may be a symlink (mail kept elsewhere is common);
+  // what matters is who owns the directory it resolves to.
+  UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return Temporary("Unable to open maildir", path);
+  struct stat st;
+  if (::fstat(dir.get(), &st) != 0) return Temporary("Unable to stat maildir", path);
+  if (st.st_uid != ::geteuid())
+    return MakeError("Uh-oh: maildir " + path + " belongs to another user. (#4.7.0)", 111);
+  uint64_t size = prefix.size() + message.length();
+  // Without a quota an existing maildirsize is still kept up to date for
+  // the mail readers; with neither, no quota file is touched.
+  bool sized = !quota.none() || ::faccessat(dir.get(), "maildirsize", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+  if (!quota.none()) {
+    auto usage = CheckQuota(dir.get(), quota, size);
+    if (!usage.ok()) return usage.error();
+  }
+  std::string name;
+  std::string tmp;
+  UniqueFd file;
+  for (int attempt = 0; attempt < 3 && !file.valid(); ++attempt) {
+    name = UniqueName(size);
+    tmp = "tmp/" + name;
+    file.reset(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!file.valid() && errno != EEXIST) break;
+  }
+  if (!file.valid()) return Temporary("Unable to create a file in", path + "tmp/");
+  auto fail = [&](std::string_view what) {
+    Error e = Temporary(what, path + tmp);
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return e;
+  };
+  if (!WriteAll(file.get(), prefix)) return fail("Unable to write");
+  if (Status s = message.CopyTo(file.get()); !s.ok()) {
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return MakeError("Unable to write " + path + tmp + ": " + s.error().message, 111);
+  }
+  if (::fsync(file.get()) != 0) return fail("Unable to fsync");
+  file.reset();
+  std::string dest = "new/" + name;
+  if (::renameat(dir.get(), tmp.c_str(), dir.get(), dest.c_str()) != 0) return fail("Unable to move into new/");
+  UniqueFd new_dir(::openat(dir.get(), "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!new_dir.valid() || ::fsync(new_dir.get()) != 0) return Temporary("Unable to fsync", path + "new/");
+  if (sized) RecordDelivery(dir.get(), size);
+  return Ok{};
+}
+
+}  // namespace ms::local

@@ -1,0 +1,30 @@
+// The control files mailsuite-remote reads (defaults as qmail-remote):
+//   me              this host (for helohost and to recognise ourselves as an MX)
+//   helohost        name sent with EHLO/HELO (default: me)
+//   smtproutes      artificial routes (smtproutes.h)
+//   timeoutconnect  seconds for one TCP connect and for one DNS query (60)
+//   timeoutremote   seconds for each read and write in the SMTP dialogue (1200)
+#ifndef MAILSUITE_REMOTE_CONFIG_H_
+#define MAILSUITE_REMOTE_CONFIG_H_
+
+#include <vector>
+
+#include "control.h"
+#include "delivery.h"
+#include "delivery_plan.h"
+#include "result.h"
+#include "smtproutes.h"
+
+namespace ms::remote {
+
+struct RemoteConfig {
+  DeliveryConfig delivery;
+  std::vector<RouteEntry> routes;
+  SelfIdentity self;
+};
+
+Result<RemoteConfig> LoadConfig(const Control& control);
+
+}  // namespace ms::remote
+
+#endif  // MAILSUITE_REMOTE_CONFIG_H_

@@ -1,0 +1,55 @@
+#include "delivery.h"
+
+#include "log.h"
+#include "transport.h"
+
+namespace ms::remote {
+
+namespace {
+
+// Enough to explain a handful of failed MX hosts in a bounce or in qread.
+constexpr size_t kMaxFailureText = 1000;
+
+void LogAttempt(const Target& t, std::string_view result, std::string_view text) {
+  LogLine("attempt").Add("host", t.host).Add("ip", t.ip.ToString()).Add("port", static_cast<int>(t.port))
+      .Add("result", result).Add("text", text).Emit();
+}
+
+}  // namespace
+
+void Deliver(const std::vector<Target>& targets, const DeliveryConfig& config, const std::string& sender,
+             const std::vector<std::string>& recipients, StoredMessage& message, Report* report) {
+  bool any_temporary = targets.empty();
+  std::string failures;
+  auto note = [&](std::string_view text) {
+    if (failures.size() >= kMaxFailureText) return;
+    if (!failures.empty()) failures += "; ";
+    failures.append(text.substr(0, kMaxFailureText));
+  };
+  for (const Target& target : targets) {
+    std::string peer = HostAndIp(target.host, target.ip.ToString());
+    auto fd = ConnectTcp(target.ip, target.port, Deadline::AfterSeconds(config.timeout_connect_s));
+    if (!fd.ok()) {
+      std::string text = "Unable to connect to " + peer + ": " + fd.error().message + ".";
+      LogAttempt(target, "unreachable", text);
+      note(text);
+      any_temporary = true;
+      continue;
+    }
+    SocketTransport transport(std::move(*fd));
+    SmtpSession session(transport, peer, config.session);
+    AttemptResult result = session.Run(sender, recipients, message, report);
+    if (result.kind == AttemptResult::kDone) {
+      LogAttempt(target, std::string(1, report->MessageLetter()), report->message_text());
+      return;
+    }
+    LogAttempt(target, result.permanent ? "refused" : "deferred", result.reason);
+    note(result.reason);
+    any_temporary |= !result.permanent;
+  }
+  std::string text = failures.empty() ? "No host to deliver to." : failures;
+  report->SetAll(any_temporary ? Outcome::kTemporary : Outcome::kPermanent, text);
+  report->SetMessageText(text);
+}
+
+}  // namespace ms::remote

@@ -1,0 +1,297 @@
+#include "smtp_session.h"
+
+#include <algorithm>
+
+#include "address.h"
+
+namespace ms::remote {
+
+namespace {
+
+constexpr int kQuitTimeoutS = 5;
+
+Outcome OutcomeOf(const Reply& reply) {
+  if (reply.Positive()) return Outcome::kAccepted;
+  if (reply.Permanent()) return Outcome::kPermanent;
+  return Outcome::kTemporary;  // 4xx, and 3xx where it makes no sense
+}
+
+bool ParseSize(std::string_view text, uint64_t* value) {
+  if (text.empty() || text.size() > 19) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *value = v;
+  return true;
+}
+
+}  // namespace
+
+Extensions ParseEhloReply(const Reply& reply) {
+  Extensions e;
+  for (size_t i = 1; i < reply.lines.size(); ++i) {
+    std::string line = LowerCase(reply.lines[i]);
+    std::string_view keyword = line, param;
+    if (size_t sp = line.find(' '); sp != std::string::npos) {
+      keyword = std::string_view(line).substr(0, sp);
+      param = std::string_view(line).substr(sp + 1);
+    }
+    if (keyword == "pipelining") e.pipelining = true;
+    if (keyword == "8bitmime") e.eight_bit_mime = true;
+    if (keyword == "starttls") e.starttls = true;
+    if (keyword == "size") {
+      e.size = true;
+      uint64_t limit = 0;
+      if (ParseSize(param, &limit)) e.size_limit = limit;
+    }
+  }
+  return e;
+}
+
+SmtpSession::SmtpSession(Transport& transport, std::string peer, const SessionConfig& config)
+    : transport_(transport), peer_(std::move(peer)), config_(config) {}
+
+SmtpSession::Io SmtpSession::ReadReply(Reply* reply) {
+  Deadline deadline = Deadline::AfterSeconds(config_.timeout_remote_s);
+  char buf[4096];
+  for (;;) {
+    switch (parser_.Next(reply)) {
+      case ReplyParser::State::kReply: return Io::kOk;
+      case ReplyParser::State::kMalformed: return Io::kMalformed;
+      case ReplyParser::State::kNeedMore: break;
+    }
+    ssize_t n = transport_.Read(buf, sizeof buf, deadline);
+    if (n == -2) return Io::kTimeout;
+    if (n < 0) return Io::kError;
+    if (n == 0) return Io::kClosed;
+    parser_.Feed(std::string_view(buf, static_cast<size_t>(n)));
+  }
+}
+
+SmtpSession::Io SmtpSession::Send(std::string_view data) {
+  bool timed_out = false;
+  if (transport_.Write(data, Deadline::AfterSeconds(config_.timeout_remote_s), &timed_out)) return Io::kOk;
+  return timed_out ? Io::kTimeout : Io::kError;
+}
+
+std::string SmtpSession::Describe(Io io, const char* when) const {
+  const char* what = "connection failed";
+  switch (io) {
+    case Io::kTimeout: what = "timed out"; break;
+    case Io::kClosed: what = "connection closed by the server"; break;
+    case Io::kError: what = "connection broken"; break;
+    case Io::kMalformed: what = "malformed SMTP reply"; break;
+    case Io::kOk: what = "no error"; break;
+  }
+  return "Connected to " + peer_ + " but " + what + " " + when + ".";
+}
+
+std::string SmtpSession::Said(const Reply& reply, const char* command) const {
+  return peer_ + " said: " + reply.Joined() + " (in reply to " + command + ")";
+}
+
+AttemptResult SmtpSession::Greet(Extensions* extensions) {
+  AttemptResult next;  // kNextHost
+  Reply reply;
+  Io io = ReadReply(&reply);
+  if (io != Io::kOk) {
+    next.reason = Describe(io, "while waiting for the greeting");
+    return next;
+  }
+  if (!reply.Positive()) {
+    next.permanent = reply.Permanent();
+    next.reason = Said(reply, "the greeting");
+    return next;
+  }
+  io = Send("EHLO " + config_.helohost + "\r\n");
+  if (io == Io::kOk) io = ReadReply(&reply);
+  if (io != Io::kOk) {
+    next.reason = Describe(io, "after EHLO");
+    return next;
+  }
+  if (reply.Positive()) {
+    *extensions = ParseEhloReply(reply);
+  } else {
+    io = Send("HELO " + config_.helohost + "\r\n");
+    if (io == Io::kOk) io = ReadReply(&reply);
+    if (io != Io::kOk) {
+      next.reason = Describe(io, "after HELO");
+      return next;
+    }
+    if (!reply.Positive()) {
+      next.permanent = reply.Permanent();
+      next.reason = Said(reply, "HELO");
+      return next;
+    }
+  }
+  next.kind = AttemptResult::kDone;
+  return next;
+}
+
+void SmtpSession::Quit() {
+  if (Send("QUIT\r\n") != Io::kOk) return;
+  // The reply only tells us the server saw it; do not wait long for it.
+  Deadline deadline = Deadline::AfterSeconds(std::min(config_.timeout_remote_s, kQuitTimeoutS));
+  Reply reply;
+  char buf[512];
+  while (parser_.Next(&reply) == ReplyParser::State::kNeedMore) {
+    ssize_t n = transport_.Read(buf, sizeof buf, deadline);
+    if (n <= 0) return;
+    parser_.Feed(std::string_view(buf, static_cast<size_t>(n)));
+  }
+}
+
+SmtpSession::Io SmtpSession::SendMessage(StoredMessage& message, Reply* reply, bool* read_failed) {
+  // Encoded bytes go out in writes of about kSendChunk; the final dot
+  // rides with the last piece, so a small message is one write.
+  constexpr size_t kSendChunk = 64 * 1024;
+  MessageEncoder encoder;
+  std::string out;
+  Io io = Io::kOk;
+  Status read = message.Stream([&](std::string_view chunk) {
+    encoder.Encode(chunk, &out);
+    if (out.size() < kSendChunk) return true;
+    io = Send(out);
+    out.clear();
+    return io == Io::kOk;
+  });
+  *read_failed = !read.ok();
+  if (*read_failed) return Io::kError;
+  if (io != Io::kOk) return io;
+  encoder.Finish(&out);
+  io = Send(out);
+  if (io != Io::kOk) return io;
+  return ReadReply(reply);
+}
+
+AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std::string>& recipients,
+                               StoredMessage& message, Report* report) {
+  Extensions ext;
+  AttemptResult result = Greet(&ext);
+  if (result.kind == AttemptResult::kNextHost) return result;
+  const MessageFacts& facts = message.facts();
+
+  if (ext.size_limit > 0 && facts.crlf_size > ext.size_limit) {
+    report->SetAll(Outcome::kPermanent, "The message (" + std::to_string(facts.crlf_size) +
+                                            " bytes) is larger than " + peer_ + " accepts (" +
+                                            std::to_string(ext.size_limit) + " bytes).");
+    report->SetMessageText(peer_ + " refuses messages of this size.");
+    Quit();
+    return result;
+  }
+
+  std::string mail = "MAIL FROM:<" + sender + ">";
+  if (ext.size) mail += " SIZE=" + std::to_string(facts.crlf_size);
+  if (ext.eight_bit_mime && facts.eight_bit) mail += " BODY=8BITMIME";
+  mail += "\r\n";
+  std::vector<std::string> rcpt_commands;
+  for (const std::string& r : recipients) rcpt_commands.push_back("RCPT TO:<" + r + ">\r\n");
+
+  // Replies for MAIL, each RCPT and DATA.  Without PIPELINING we stop
+  // asking once MAIL fails or no recipient is left.
+  Reply mail_reply, data_reply;
+  std::vector<Reply> rcpt_replies(recipients.size());
+  bool data_sent = false;
+  auto lost = [&](Io io, const char* when) {
+    report->SetAll(Outcome::kTemporary, Describe(io, when));
+    report->SetMessageText(Describe(io, when));
+    return result;
+  };
+  Io io;
+  if (ext.pipelining) {
+    std::string batch = mail;
+    for (const std::string& c : rcpt_commands) batch += c;
+    batch += "DATA\r\n";
+    data_sent = true;
+    if ((io = Send(batch)) != Io::kOk) return lost(io, "while sending the envelope");
+    if ((io = ReadReply(&mail_reply)) != Io::kOk) return lost(io, "after MAIL FROM");
+    for (Reply& r : rcpt_replies) {
+      if ((io = ReadReply(&r)) != Io::kOk) return lost(io, "after RCPT TO");
+    }
+    if ((io = ReadReply(&data_reply)) != Io::kOk) return lost(io, "after DATA");
+  } else {
+    if ((io = Send(mail)) != Io::kOk || (io = ReadReply(&mail_reply)) != Io::kOk) {
+      return lost(io, "after MAIL FROM");
+    }
+    if (mail_reply.Positive()) {
+      bool any = false;
+      for (size_t i = 0; i < recipients.size(); ++i) {
+        if ((io = Send(rcpt_commands[i])) != Io::kOk || (io = ReadReply(&rcpt_replies[i])) != Io::kOk) {
+          return lost(io, "after RCPT TO");
+        }
+        any |= rcpt_replies[i].Positive();
+      }
+      if (any) {
+        data_sent = true;
+        if ((io = Send("DATA\r\n")) != Io::kOk || (io = ReadReply(&data_reply)) != Io::kOk) {
+          return lost(io, "after DATA");
+        }
+      }
+    }
+  }
+
+  // A pipelining server may say 354 although nothing is acceptable; it
+  // then gets an empty message, which it must refuse (RFC 2920 section 3.1).
+  auto abandon_data = [&]() {
+    if (data_sent && data_reply.code == 354) {
+      Reply ignored;
+      if (Send(".\r\n") == Io::kOk) ReadReply(&ignored);
+    }
+  };
+
+  if (!mail_reply.Positive()) {
+    report->SetAll(OutcomeOf(mail_reply), Said(mail_reply, "MAIL FROM"));
+    report->SetMessageText(Said(mail_reply, "MAIL FROM"));
+    abandon_data();
+    Quit();
+    return result;
+  }
+  std::vector<size_t> accepted;
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    const Reply& r = rcpt_replies[i];
+    if (r.Positive()) {
+      accepted.push_back(i);
+    } else {
+      report->SetRecipient(i, OutcomeOf(r), Said(r, "RCPT TO"));
+    }
+  }
+  if (accepted.empty()) {
+    report->SetMessageText(peer_ + " accepted none of the recipients.");
+    abandon_data();
+    Quit();
+    return result;
+  }
+  auto set_accepted = [&](Outcome outcome, const std::string& text) {
+    for (size_t i : accepted) report->SetRecipient(i, outcome, text);
+    report->SetMessageText(text);
+  };
+  if (data_reply.code != 354) {
+    set_accepted(data_reply.Permanent() ? Outcome::kPermanent : Outcome::kTemporary,
+                 Said(data_reply, "DATA"));
+    Quit();
+    return result;
+  }
+  Reply final_reply;
+  bool read_failed = false;
+  io = SendMessage(message, &final_reply, &read_failed);
+  if (read_failed) {
+    set_accepted(Outcome::kTemporary, "Unable to read the message from the queue.");
+    return result;  // close without the final dot: the server must discard it
+  }
+  if (io != Io::kOk) {
+    set_accepted(Outcome::kTemporary, Describe(io, "during DATA (the message may be delivered twice)"));
+    return result;
+  }
+  if (final_reply.Positive()) {
+    set_accepted(Outcome::kAccepted, peer_ + " accepted the message: " + final_reply.Joined());
+    report->SetMessageAccepted(true);
+  } else {
+    set_accepted(OutcomeOf(final_reply), Said(final_reply, "end of DATA"));
+  }
+  Quit();
+  return result;
+}
+
+}  // namespace ms::remote

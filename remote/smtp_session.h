@@ -1,0 +1,71 @@
+// One SMTP client dialogue with one connected server (RFC 5321, 2920
+// PIPELINING, 1870 SIZE, 6152 8BITMIME).  The protocol, the order of
+// commands and how each reply maps to a recipient's result are written
+// down in REPORT.md.
+#ifndef MAILSUITE_REMOTE_SMTP_SESSION_H_
+#define MAILSUITE_REMOTE_SMTP_SESSION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reply.h"
+#include "report.h"
+#include "stored_message.h"
+#include "transport.h"
+
+namespace ms::remote {
+
+struct Extensions {
+  bool pipelining = false;
+  bool size = false;
+  uint64_t size_limit = 0;  // 0: none announced
+  bool eight_bit_mime = false;
+  bool starttls = false;
+};
+
+// The keywords of an EHLO reply (its lines after the first).
+Extensions ParseEhloReply(const Reply& reply);
+
+struct SessionConfig {
+  std::string helohost;
+  int timeout_remote_s = 1200;
+};
+
+// What one connection achieved.  kNextHost: the server never got as far as
+// taking the envelope (greeting or HELO failed, connection lost early);
+// the caller tries the next address.  kDone: the report holds the final
+// result for every recipient.
+struct AttemptResult {
+  enum Kind { kNextHost, kDone } kind = kNextHost;
+  bool permanent = false;   // kNextHost: a 5xx greeting/HELO
+  std::string reason;       // kNextHost: text for the report if no host works
+};
+
+class SmtpSession {
+ public:
+  // peer: "host[ip]", used in every text.
+  SmtpSession(Transport& transport, std::string peer, const SessionConfig& config);
+  AttemptResult Run(const std::string& sender, const std::vector<std::string>& recipients,
+                    StoredMessage& message, Report* report);
+
+ private:
+  enum class Io { kOk, kTimeout, kClosed, kError, kMalformed };
+  Io ReadReply(Reply* reply);
+  Io Send(std::string_view data);
+  std::string Describe(Io io, const char* when) const;
+  std::string Said(const Reply& reply, const char* command) const;
+  AttemptResult Greet(Extensions* extensions);
+  // Sends the message (after 354) and reads the final reply.
+  Io SendMessage(StoredMessage& message, Reply* reply, bool* read_failed);
+  void Quit();
+
+  Transport& transport_;
+  std::string peer_;
+  const SessionConfig& config_;
+  ReplyParser parser_;
+};
+
+}  // namespace ms::remote
+
+#endif  // MAILSUITE_REMOTE_SMTP_SESSION_H_

@@ -1,0 +1,53 @@
+#include "stored_message.h"
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace ms::remote {
+
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+
+Error ReadError() { return MakeError(std::string("unable to read the message: ") + std::strerror(errno)); }
+
+}  // namespace
+
+Result<StoredMessage> StoredMessage::Load(int fd) {
+  auto input = OpenMessageInput(fd);
+  if (!input.ok()) return MakeError("unable to read the message: " + input.error().message);
+  StoredMessage m;
+  m.input_ = *input;
+  m.in_memory_ = !m.input_.seekable;
+  bool last_was_cr = false;
+  std::vector<char> buf(kChunk);
+  for (;;) {
+    ssize_t n = m.input_.Read(buf.data(), buf.size());
+    if (n < 0) return ReadError();
+    if (n == 0) break;
+    std::string_view chunk(buf.data(), static_cast<size_t>(n));
+    ScanMessageChunk(chunk, &last_was_cr, &m.facts_);
+    if (m.in_memory_) m.memory_.append(chunk);
+  }
+  return m;
+}
+
+Status StoredMessage::Stream(const std::function<bool(std::string_view)>& take) {
+  if (in_memory_) {
+    for (size_t pos = 0; pos < memory_.size(); pos += kChunk) {
+      if (!take(std::string_view(memory_).substr(pos, kChunk))) return Ok{};
+    }
+    return Ok{};
+  }
+  if (!input_.Rewind()) return ReadError();
+  std::vector<char> buf(kChunk);
+  for (;;) {
+    ssize_t n = input_.Read(buf.data(), buf.size());
+    if (n < 0) return ReadError();
+    if (n == 0) return Ok{};
+    if (!take(std::string_view(buf.data(), static_cast<size_t>(n)))) return Ok{};
+  }
+}
+
+}  // namespace ms::remote

@@ -1,0 +1,54 @@
+#include "transport.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ms::remote {
+
+ssize_t SocketTransport::Read(char* buf, size_t len, const Deadline& deadline) {
+  return ReadWithDeadline(fd_.get(), buf, len, deadline);
+}
+
+bool SocketTransport::Write(std::string_view data, const Deadline& deadline, bool* timed_out) {
+  return WriteAllWithDeadline(fd_.get(), data.data(), data.size(), deadline, timed_out);
+}
+
+Result<UniqueFd> ConnectTcp(const IpAddress& ip, uint16_t port, const Deadline& deadline) {
+  sockaddr_storage ss{};
+  socklen_t sslen;
+  if (ip.v6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(port);
+    std::memcpy(&sin6->sin6_addr, ip.bytes.data(), 16);
+    sslen = sizeof *sin6;
+  } else {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    std::memcpy(&sin->sin_addr, ip.bytes.data(), 4);
+    sslen = sizeof *sin;
+  }
+  UniqueFd fd(::socket(ip.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return MakeError(std::string("socket: ") + std::strerror(errno));
+  // Commands are small and pipelined by us: no reason to wait for Nagle.
+  int one = 1;
+  ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), sslen) == 0) return fd;
+  if (errno != EINPROGRESS) return MakeError(std::strerror(errno));
+  WaitResult w = WaitWritable(fd.get(), deadline);
+  if (w == WaitResult::kTimeout) return MakeError("connection timed out");
+  if (w == WaitResult::kError) return MakeError(std::string("poll: ") + std::strerror(errno));
+  int error = 0;
+  socklen_t len = sizeof error;
+  if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &len) != 0) error = errno;
+  if (error != 0) return MakeError(std::strerror(error));
+  return fd;
+}
+
+}  // namespace ms::remote

@@ -1,0 +1,63 @@
+// Bounce messages: RFC 3464 delivery status notifications.
+//
+//   multipart/report; report-type=delivery-status
+//     1. text/plain: what happened, each failed recipient with the
+//        deliverer's reason quoted
+//     2. message/delivery-status: Reporting-MTA, Arrival-Date, then per
+//        recipient Final-Recipient, Action: failed, Status, Diagnostic-Code
+//     3. text/rfc822-headers: the original message's header
+//
+// Addressing (qmail's): a bounce goes from `bouncefrom@bouncehost` to the
+// original sender, with the null envelope sender.  A message with the null
+// sender whose delivery fails gets a double bounce to
+// `doublebounceto@doublebouncehost`, with the envelope sender kDoubleBounceSender
+// so that its own failure is recognised and dropped.
+#ifndef MAILSUITE_SEND_BOUNCE_H_
+#define MAILSUITE_SEND_BOUNCE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ms::send {
+
+// qmail's marker for a double bounce's envelope sender.  Deliverers get
+// the null sender instead (send maps it before running them).
+inline constexpr std::string_view kDoubleBounceSender = "#@[]";
+
+struct FailedRecipient {
+  std::string address;
+  std::string reason;
+  int64_t time = 0;  // of the last attempt
+};
+
+struct BounceRequest {
+  std::string reporting_host;  // `me`
+  std::string from;            // bouncefrom@bouncehost
+  std::string to;              // the original sender, or the double-bounce address
+  bool double_bounce = false;
+  std::string queue_id;
+  int64_t arrival_time = 0;
+  int64_t now = 0;
+  std::vector<FailedRecipient> recipients;
+  std::string_view original_headers;  // up to (not including) the blank line
+};
+
+// The complete message (LF line ends, as queue files store them).
+std::string ComposeBounce(const BounceRequest& request);
+
+// The RFC 3463 status for a reason: an "#5.x.y" / "5.x.y" code in it if
+// present (qmail's "(#5.1.1)" style), else 5.0.0.
+std::string StatusFromReason(std::string_view reason);
+
+// The header of a message: up to the first empty line, at most max_bytes
+// (cut at a line end).
+std::string_view MessageHeader(std::string_view message, size_t max_bytes);
+
+// RFC 5322 date, UTC.
+std::string MailDate(int64_t unix_time);
+
+}  // namespace ms::send
+
+#endif  // MAILSUITE_SEND_BOUNCE_H_

@@ -1,0 +1,82 @@
+#include "send/config.h"
+
+#include "address.h"
+
+namespace ms::send {
+
+std::vector<VirtualDomain> ParseVirtualDomains(const std::vector<std::string>& lines) {
+  std::vector<VirtualDomain> out;
+  for (const auto& line : lines) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    out.push_back({LowerCase(std::string_view(line).substr(0, colon)), line.substr(colon + 1)});
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> Lowered(std::vector<std::string> values) {
+  for (auto& v : values) v = LowerCase(v);
+  return values;
+}
+
+}  // namespace
+
+Result<SendConfig> LoadSendConfig(const Control& control) {
+  SendConfig c;
+  auto me = control.Me();
+  if (!me) return me.error();
+  c.me = *me;
+  // Every read below may fail only on an unreadable file; the first error
+  // wins and names the file.
+  Error first;
+  bool failed = false;
+  auto line = [&](std::string_view name, std::string_view fallback) -> std::string {
+    auto v = control.Line(name, fallback);
+    if (!v) {
+      if (!failed) first = v.error();
+      failed = true;
+      return std::string(fallback);
+    }
+    return *v;
+  };
+  auto lines = [&](std::string_view name, std::vector<std::string> fallback) {
+    auto v = control.Lines(name);
+    if (!v) {
+      if (!failed) first = v.error();
+      failed = true;
+      return fallback;
+    }
+    // qmail: a missing (or empty) locals means `me`.
+    return v->empty() ? fallback : *v;
+  };
+  auto number = [&](std::string_view name, long fallback, long min, long max) {
+    auto v = control.Number(name, fallback, min, max);
+    if (!v) {
+      if (!failed) first = v.error();
+      failed = true;
+      return fallback;
+    }
+    return *v;
+  };
+  c.locals = Lowered(lines("locals", {c.me}));
+  c.virtualdomains = ParseVirtualDomains(lines("virtualdomains", {}));
+  c.percenthack = Lowered(lines("percenthack", {}));
+  c.envnoathost = LowerCase(line("envnoathost", c.me));
+  c.bouncefrom = line("bouncefrom", "MAILER-DAEMON");
+  c.bouncehost = line("bouncehost", c.me);
+  c.doublebounceto = line("doublebounceto", "postmaster");
+  c.doublebouncehost = line("doublebouncehost", c.me);
+  c.defaultdelivery = line("defaultdelivery", "./Maildir/");
+  c.concurrencylocal = number("concurrencylocal", 10, 1, 1000);
+  c.concurrencyremote = number("concurrencyremote", 20, 1, 1000);
+  c.queuelifetime = number("queuelifetime", 604800, 0, 100L * 365 * 86400);
+  c.queuescan = number("queuescan", 300, 1, 86400);
+  c.retrylocal = number("retrylocal", 10, 1, 3600);
+  c.retryremote = number("retryremote", 20, 1, 3600);
+  if (failed) return first;
+  return c;
+}
+
+}  // namespace ms::send

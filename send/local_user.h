@@ -1,0 +1,73 @@
+// Who a local recipient is: the mailsuite users database (virtual
+// mailboxes) first, then system accounts the qmail-getpw way.
+//
+// Users database (lib/users.h once on main; format fixed by the
+// foundation issue): one line per mailbox, `address:uid:gid:home:hash:quota`,
+// '#' comments.  A recipient local-EXT@domain matches the entry for
+// local@domain with the extension EXT (longest entry wins), as qmail
+// matches users with extensions.
+//
+// System accounts (qmail-getpw): the local part, lower-cased, is tried as
+// a user name, then each prefix ending before a '-' (longest first); the
+// rest is the extension.  A user matches only if its uid is not 0 and its
+// home directory exists and is owned by it.
+#ifndef MAILSUITE_SEND_LOCAL_USER_H_
+#define MAILSUITE_SEND_LOCAL_USER_H_
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "send/route.h"
+
+namespace ms::send {
+
+struct LocalTarget {
+  std::string user;  // account name, or the users-database address
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string home;
+  std::string local;  // mailsuite-local's `local` argument
+  std::string dash;   // "" or "-"
+  std::string ext;
+  std::string domain;
+};
+
+struct VirtualUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string home;
+};
+
+// Parses the users database text; malformed lines are skipped.  Keys are
+// lower-cased addresses.
+std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text);
+
+struct SystemAccount {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string home;
+};
+
+struct AccountLookup {
+  // getpwnam: nullopt when there is no such user.
+  std::function<std::optional<SystemAccount>(const std::string&)> getpw;
+  // Whether dir exists and is owned by uid.
+  std::function<bool(const std::string& dir, uid_t uid)> owns_home;
+};
+
+// The real lookups (getpwnam, stat).
+AccountLookup SystemAccountLookup();
+
+std::optional<LocalTarget> FindLocalTarget(const Route& route,
+                                           const std::map<std::string, VirtualUser>& users,
+                                           const AccountLookup& accounts);
+
+}  // namespace ms::send
+
+#endif  // MAILSUITE_SEND_LOCAL_USER_H_

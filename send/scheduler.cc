@@ -1,0 +1,629 @@
+#include "send/scheduler.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "child.h"
+#include "log.h"
+#include "paths.h"
+#include "send/bounce.h"
+#include "send/bounce_queue.h"
+#include "send/retry.h"
+#include "signals.h"
+
+namespace ms::send {
+
+namespace {
+
+int64_t Now() { return static_cast<int64_t>(::time(nullptr)); }
+
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kSuccess: return "success";
+    case Outcome::kFailure: return "failure";
+    case Outcome::kDeferral: return "deferral";
+  }
+  return "deferral";
+}
+
+// What a deliverer is told the sender is: a double bounce's marker sender
+// is the null sender on the wire and in Return-Path.
+std::string DeliverySender(const std::string& sender) {
+  return sender == kDoubleBounceSender ? std::string() : sender;
+}
+
+constexpr size_t kMaxDeliveryOutput = 64 * 1024;
+constexpr size_t kMaxBounceHeader = 64 * 1024;
+constexpr int64_t kBounceRetrySeconds = 60;
+
+const char kNoMailbox[] = "Sorry, no mailbox here by that name. (#5.1.1)";
+
+}  // namespace
+
+Scheduler::Scheduler(QueueStore store, Control control, SpawnerClient local,
+                     SpawnerClient remote)
+    : store_(std::move(store)),
+      control_(std::move(control)),
+      local_spawner_(std::move(local)),
+      remote_spawner_(std::move(remote)),
+      accounts_(SystemAccountLookup()) {}
+
+bool Scheduler::Configure() {
+  auto config = LoadSendConfig(control_);
+  if (!config) {
+    LogLine("alert").Add("what", "control").Add("reason", config.error().message).Emit();
+    return false;
+  }
+  config_ = std::move(*config);
+  users_mtime_ns_ = -1;
+  ReloadUsersIfChanged();
+  return true;
+}
+
+void Scheduler::ReloadUsersIfChanged() {
+  std::string path = UsersFile();
+  struct stat st;
+  int64_t mtime = -2;  // "missing"
+  if (::stat(path.c_str(), &st) == 0)
+    mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  if (mtime == users_mtime_ns_) return;
+  users_mtime_ns_ = mtime;
+  users_.clear();
+  if (mtime == -2) return;
+  auto text = ReadFile(path);
+  if (!text) {
+    LogLine("alert").Add("what", "users").Add("reason", text.error().message).Emit();
+    users_mtime_ns_ = -1;  // try again next time
+    return;
+  }
+  users_ = ParseUsersDatabase(*text);
+}
+
+bool Scheduler::OpenTrigger() {
+  std::string path = store_.layout().trigger();
+  trigger_.reset(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!trigger_.valid()) {
+    LogLine("alert").Add("what", "trigger").Add("reason", std::strerror(errno)).Emit();
+    return false;
+  }
+  trigger_writer_.reset(::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  return true;
+}
+
+void Scheduler::ReadTrigger() {
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(trigger_.get(), buf, sizeof buf);
+    if (n <= 0) break;
+    trigger_partial_.append(buf, static_cast<size_t>(n));
+    if (trigger_partial_.size() > 1 << 20) trigger_partial_.clear();  // garbage: the scan finds all
+  }
+  size_t start = 0;
+  for (;;) {
+    size_t eol = trigger_partial_.find('\n', start);
+    if (eol == std::string::npos) break;
+    std::string id = trigger_partial_.substr(start, eol - start);
+    start = eol + 1;
+    if (!IsValidQueueId(id) || messages_.count(id) || incoming_set_.count(id)) continue;
+    incoming_set_.insert(id);
+    incoming_.push_back(std::move(id));
+  }
+  trigger_partial_.erase(0, start);
+}
+
+void Scheduler::HandleSignals() {
+  unsigned long long got = SignalPipe::Take();
+  if (got & (1ULL << SIGTERM)) {
+    if (!stopping_) LogLine("stopping").Add("running", jobs_.size()).Emit();
+    stopping_ = true;
+  }
+  if (got & (1ULL << SIGHUP)) {
+    if (Configure()) LogLine("reload").Emit();
+  }
+  if (got & (1ULL << SIGALRM)) {
+    // Everything deferred is due now.
+    int64_t now = Now();
+    std::multimap<int64_t, LocalRef> all;
+    all.swap(deferred_);
+    for (auto& [when, ref] : all) deferred_.emplace(std::min(when, now), ref);
+    LogLine("retry-all").Add("deferred", deferred_.size()).Emit();
+  }
+}
+
+void Scheduler::Intake(int64_t now) {
+  for (size_t n = 0; n < kIntakePerTurn && !incoming_.empty(); ++n) {
+    std::string id = std::move(incoming_.front());
+    incoming_.pop_front();
+    incoming_set_.erase(id);
+    if (!messages_.count(id)) LoadMessage(id, now);
+  }
+}
+
+void Scheduler::LoadMessage(const std::string& id, int64_t now) {
+  LoadError error;
+  auto stored = store_.Load(id, &error);
+  if (!stored) {
+    if (error == LoadError::kGone) return;  // already finished: a stale hint
+    if (error == LoadError::kBad) {
+      Status moved = store_.MoveToBad(id);
+      LogLine("bad").Add("msg", id).Add("reason", stored.error().message)
+          .Add("moved", moved.ok() ? "yes" : moved.error().message).Emit();
+      return;
+    }
+    // A temporary problem (e.g. out of fds): the next scan tries again.
+    LogLine("alert").Add("msg", id).Add("reason", stored.error().message).Emit();
+    return;
+  }
+  Msg& msg = messages_[id];
+  msg.id = id;
+  msg.header = stored->header;
+  msg.sender = std::move(stored->envelope.sender);
+  msg.rcpts.resize(stored->envelope.recipients.size());
+  LogLine("new").Add("msg", id).Add("bytes", static_cast<unsigned long long>(msg.header.message_length))
+      .Add("from", msg.sender).Add("rcpts", msg.rcpts.size()).Emit();
+  for (size_t i = 0; i < msg.rcpts.size(); ++i) {
+    Rcpt& r = msg.rcpts[i];
+    r.address = std::move(stored->envelope.recipients[i]);
+    r.route = RouteRecipient(r.address, config_);
+    auto st = stored->states.find(i);
+    if (st == stored->states.end()) {
+      MakeDue(msg, i, false);
+      continue;
+    }
+    r.last_time = st->second.time;
+    r.reason = st->second.reason;
+    switch (st->second.code) {
+      case 'D': r.state = RState::kDelivered; break;
+      case 'b': r.state = RState::kBounced; break;
+      case 'B': r.state = RState::kFailed; break;
+      default: {
+        long c = r.route.channel == Channel::kLocal ? config_.retrylocal : config_.retryremote;
+        r.state = RState::kDeferred;
+        r.next_try = NextRetry(msg.header.queued_time, st->second.time, c);
+        deferred_.emplace(r.next_try, LocalRef{id, i});
+        break;
+      }
+    }
+  }
+  // A message that was complete before a crash (all final, or failed with
+  // its bounce not yet queued) is finished now.
+  if (MessageComplete(msg)) FinishMessage(msg, now);
+}
+
+void Scheduler::MakeDue(Msg& msg, size_t index, bool retry) {
+  Rcpt& r = msg.rcpts[index];
+  r.state = RState::kPending;
+  if (r.route.channel == Channel::kLocal) {
+    (retry ? retry_local_ : fresh_local_).emplace_back(msg.id, index);
+    return;
+  }
+  RemoteRef ref{msg.id, r.route.domain};
+  if (remote_queued_.insert(ref).second) (retry ? retry_remote_ : fresh_remote_).push_back(ref);
+}
+
+void Scheduler::PromoteDue(int64_t now) {
+  while (!deferred_.empty() && deferred_.begin()->first <= now) {
+    LocalRef ref = deferred_.begin()->second;
+    deferred_.erase(deferred_.begin());
+    auto it = messages_.find(ref.first);
+    if (it == messages_.end()) continue;
+    if (it->second.rcpts[ref.second].state != RState::kDeferred) continue;
+    MakeDue(it->second, ref.second, true);
+  }
+}
+
+void Scheduler::StartJobs(int64_t now) {
+  if (stopping_) return;
+  bool local_users_checked = false;
+  while (running_local_ < config_.concurrencylocal &&
+         (!fresh_local_.empty() || !retry_local_.empty())) {
+    if (!local_users_checked) {
+      ReloadUsersIfChanged();
+      local_users_checked = true;
+    }
+    if (!StartLocal(now)) break;
+  }
+  while (running_remote_ < config_.concurrencyremote &&
+         (!fresh_remote_.empty() || !retry_remote_.empty())) {
+    if (!StartRemote(now)) break;
+  }
+}
+
+// Takes from the fresh and the retry queue in turn, so neither can starve
+// the other.
+template <typename Ref>
+static bool TakeFair(std::deque<Ref>& fresh, std::deque<Ref>& retry, bool* prefer_retry,
+                     Ref* out) {
+  bool from_retry = retry.empty() ? false : fresh.empty() ? true : *prefer_retry;
+  auto& q = from_retry ? retry : fresh;
+  if (q.empty()) return false;
+  *out = std::move(q.front());
+  q.pop_front();
+  *prefer_retry = !from_retry;
+  return true;
+}
+
+bool Scheduler::StartLocal(int64_t now) {
+  LocalRef ref;
+  if (!TakeFair(fresh_local_, retry_local_, &prefer_retry_local_, &ref)) return false;
+  auto it = messages_.find(ref.first);
+  if (it == messages_.end()) return true;
+  Msg& msg = it->second;
+  Rcpt& r = msg.rcpts[ref.second];
+  if (r.state != RState::kPending) return true;
+  Job job;
+  job.number = next_job_++;
+  job.channel = Channel::kLocal;
+  job.msg = msg.id;
+  job.rcpts = {ref.second};
+  LogLine("starting").Add("delivery", static_cast<unsigned long long>(job.number))
+      .Add("msg", msg.id).Add("channel", "local").Add("to", r.address).Emit();
+  auto target = FindLocalTarget(r.route, users_, accounts_);
+  if (!target) {
+    r.state = RState::kInFlight;
+    Record(msg, job.rcpts, {{Outcome::kFailure, kNoMailbox}}, job.number, now);
+    return true;
+  }
+  SpawnRequest req;
+  req.uid = target->uid;
+  req.gid = target->gid;
+  req.args = {target->user, target->home, target->local, target->dash, target->ext,
+              target->domain, DeliverySender(msg.sender), config_.defaultdelivery};
+  Launch(std::move(job), local_spawner_, req, now);
+  return true;
+}
+
+bool Scheduler::StartRemote(int64_t now) {
+  RemoteRef ref;
+  if (!TakeFair(fresh_remote_, retry_remote_, &prefer_retry_remote_, &ref)) return false;
+  remote_queued_.erase(ref);
+  auto it = messages_.find(ref.first);
+  if (it == messages_.end()) return true;
+  Msg& msg = it->second;
+  Job job;
+  job.number = next_job_++;
+  job.channel = Channel::kRemote;
+  job.msg = msg.id;
+  SpawnRequest req;
+  req.args = {ref.second, DeliverySender(msg.sender)};
+  for (size_t i = 0; i < msg.rcpts.size() && job.rcpts.size() < kMaxRemoteRecipients; ++i) {
+    Rcpt& r = msg.rcpts[i];
+    if (r.state != RState::kPending || r.route.channel != Channel::kRemote ||
+        r.route.domain != ref.second)
+      continue;
+    job.rcpts.push_back(i);
+    req.args.push_back(r.route.address);
+    LogLine("starting").Add("delivery", static_cast<unsigned long long>(job.number))
+        .Add("msg", msg.id).Add("channel", "remote").Add("to", r.route.address).Emit();
+  }
+  if (job.rcpts.empty()) return true;
+  // More than fit in one run: the rest go in another run, queued now.
+  for (size_t i = 0; i < msg.rcpts.size(); ++i) {
+    const Rcpt& r = msg.rcpts[i];
+    if (r.state == RState::kPending && r.route.channel == Channel::kRemote &&
+        r.route.domain == ref.second &&
+        std::find(job.rcpts.begin(), job.rcpts.end(), i) == job.rcpts.end()) {
+      if (remote_queued_.insert(ref).second) fresh_remote_.push_back(ref);
+      break;
+    }
+  }
+  Launch(std::move(job), remote_spawner_, req, now);
+  return true;
+}
+
+void Scheduler::Launch(Job job, SpawnerClient& spawner, const SpawnRequest& request_in,
+                       int64_t now) {
+  Msg& msg = messages_[job.msg];
+  for (size_t i : job.rcpts) msg.rcpts[i].state = RState::kInFlight;
+  auto fail = [&](const std::string& reason) {
+    std::vector<RecipientOutcome> outcomes(job.rcpts.size(), {Outcome::kDeferral, reason});
+    Record(msg, job.rcpts, outcomes, job.number, now);
+  };
+  auto message = store_.OpenMessage(msg.id);
+  if (!message) return fail(message.error().message);
+  UniqueFd report_write;
+  if (!MakePipe(&job.report, &report_write)) return fail("unable to make a pipe");
+  ::fcntl(job.report.get(), F_SETFL, O_NONBLOCK);
+  SpawnRequest request = request_in;
+  request.job = job.number;
+  Status sent = spawner.Send(request, message->get(), report_write.get());
+  if (!sent) return fail(sent.error().message);
+  ++msg.inflight;
+  (job.channel == Channel::kLocal ? running_local_ : running_remote_)++;
+  status_changed_ = true;
+  uint64_t number = job.number;
+  jobs_.emplace(number, std::move(job));
+}
+
+void Scheduler::ReadReport(Job& job) {
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(job.report.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      // End of file, or nothing more for now; keep the fd until the
+      // spawner's reply (a writer that forked may still hold it).
+      if (n == 0) job.report.reset();
+      return;
+    }
+    size_t room = kMaxDeliveryOutput - std::min(kMaxDeliveryOutput, job.output.size());
+    job.output.append(buf, std::min(room, static_cast<size_t>(n)));
+  }
+}
+
+void Scheduler::ReceiveReplies(SpawnerClient& spawner, bool* spawner_gone) {
+  for (;;) {
+    bool eof = false;
+    auto reply = spawner.Receive(&eof);
+    if (!reply) {
+      if (eof) *spawner_gone = true;
+      return;
+    }
+    auto it = jobs_.find(reply->job);
+    if (it == jobs_.end()) continue;
+    // Whatever the deliverer wrote before it exited is in the pipe now.
+    if (it->second.report.valid()) ReadReport(it->second);
+    CompleteJob(it->second, reply->wait_status);
+    jobs_.erase(it);
+  }
+}
+
+void Scheduler::CompleteJob(Job& job, int wait_status) {
+  (job.channel == Channel::kLocal ? running_local_ : running_remote_)--;
+  status_changed_ = true;
+  auto it = messages_.find(job.msg);
+  if (it == messages_.end()) return;
+  Msg& msg = it->second;
+  --msg.inflight;
+  ExitStatus status = DecodeWaitStatus(wait_status);
+  std::vector<RecipientOutcome> outcomes =
+      job.channel == Channel::kLocal
+          ? std::vector<RecipientOutcome>{LocalOutcome(status, job.output)}
+          : ParseRemoteReport(status, job.output, job.rcpts.size());
+  Record(msg, job.rcpts, outcomes, job.number, Now());
+}
+
+void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
+                       const std::vector<RecipientOutcome>& outcomes, uint64_t number,
+                       int64_t now) {
+  std::vector<StateRecord> records;
+  bool all_delivered = true;
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    Rcpt& r = msg.rcpts[indexes[k]];
+    RecipientOutcome o = outcomes[k];
+    if (o.outcome == Outcome::kDeferral &&
+        LifetimeExpired(msg.header.queued_time, now, config_.queuelifetime)) {
+      o = {Outcome::kFailure,
+           "I'm not going to try again; this message has been in the queue too long. "
+           "Last deferral: " + o.reason};
+    }
+    LogLine("delivery").Add("delivery", static_cast<unsigned long long>(number))
+        .Add("msg", msg.id).Add("to", r.address).Add("result", OutcomeName(o.outcome))
+        .Add("reason", o.reason).Emit();
+    r.reason = o.reason;
+    r.last_time = now;
+    char code = 'Z';
+    switch (o.outcome) {
+      case Outcome::kSuccess:
+        r.state = RState::kDelivered;
+        code = 'D';
+        break;
+      case Outcome::kFailure:
+        r.state = RState::kFailed;
+        code = 'B';
+        all_delivered = false;
+        break;
+      case Outcome::kDeferral: {
+        long c = r.route.channel == Channel::kLocal ? config_.retrylocal : config_.retryremote;
+        r.state = RState::kDeferred;
+        r.next_try = NextRetry(msg.header.queued_time, now, c);
+        deferred_.emplace(r.next_try, LocalRef{msg.id, indexes[k]});
+        all_delivered = false;
+        break;
+      }
+    }
+    records.push_back({indexes[k], code, now, r.reason});
+  }
+  // Fast path (FORMAT.md "Finishing"): when these results finish the
+  // message with nothing to bounce, unlinking mess/ID records them all;
+  // a crash before the unlink only repeats deliveries.
+  bool complete = MessageComplete(msg);
+  bool nothing_to_bounce =
+      std::none_of(msg.rcpts.begin(), msg.rcpts.end(),
+                   [](const Rcpt& r) { return r.state == RState::kFailed; });
+  if (complete && all_delivered && nothing_to_bounce) {
+    FinishMessage(msg, now);
+    return;
+  }
+  bool created = false;
+  Status s = store_.AppendStates(msg.id, records, &created);
+  if (!s) LogLine("alert").Add("msg", msg.id).Add("reason", s.error().message).Emit();
+  if (complete) FinishMessage(msg, now);
+}
+
+bool Scheduler::MessageComplete(const Msg& msg) const {
+  return msg.inflight == 0 &&
+         std::all_of(msg.rcpts.begin(), msg.rcpts.end(), [](const Rcpt& r) {
+           return r.state == RState::kDelivered || r.state == RState::kFailed ||
+                  r.state == RState::kBounced;
+         });
+}
+
+bool Scheduler::FinishMessage(Msg& msg, int64_t now) {
+  bool needs_bounce = std::any_of(msg.rcpts.begin(), msg.rcpts.end(),
+                                  [](const Rcpt& r) { return r.state == RState::kFailed; });
+  if (needs_bounce && !QueueBounce(msg, now)) {
+    msg.bounce_retry_at = now + kBounceRetrySeconds;
+    return false;
+  }
+  store_.Finish(msg.id);
+  LogLine("end").Add("msg", msg.id).Emit();
+  messages_.erase(msg.id);
+  return true;
+}
+
+bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
+  std::vector<FailedRecipient> failed;
+  for (const Rcpt& r : msg.rcpts)
+    if (r.state == RState::kFailed) failed.push_back({r.address, r.reason, r.last_time});
+  if (msg.sender == kDoubleBounceSender) {
+    // A double bounce that failed: nobody is left to tell.
+    for (const auto& f : failed)
+      LogLine("drop").Add("msg", msg.id).Add("to", f.address).Add("reason", f.reason).Emit();
+    return true;
+  }
+  BounceRequest b;
+  b.reporting_host = config_.me;
+  b.from = config_.bouncefrom + "@" + config_.bouncehost;
+  b.double_bounce = msg.sender.empty();
+  Envelope envelope;
+  if (b.double_bounce) {
+    if (config_.doublebounceto.empty()) {
+      LogLine("drop").Add("msg", msg.id).Add("reason", "doublebounceto is empty").Emit();
+      return true;
+    }
+    b.to = config_.doublebounceto + "@" + config_.doublebouncehost;
+    envelope.sender = std::string(kDoubleBounceSender);
+  } else {
+    b.to = msg.sender;
+  }
+  envelope.recipients = {b.to};
+  b.queue_id = msg.id;
+  b.arrival_time = msg.header.queued_time;
+  b.now = now;
+  b.recipients = std::move(failed);
+  auto head = store_.ReadMessagePart(
+      msg.id, msg.header.message_offset,
+      std::min<uint64_t>(msg.header.message_length, kMaxBounceHeader));
+  std::string head_text = head ? std::move(*head) : std::string();
+  b.original_headers = MessageHeader(head_text, kMaxBounceHeader);
+  std::string text = ComposeBounce(b);
+  Status s = InjectMessage(ProgramPath("mailsuite-queue"), text, envelope);
+  if (!s) {
+    LogLine("alert").Add("msg", msg.id).Add("what", "bounce").Add("reason", s.error().message).Emit();
+    return false;
+  }
+  LogLine(b.double_bounce ? "doublebounce" : "bounce").Add("msg", msg.id).Add("to", b.to)
+      .Add("rcpts", b.recipients.size()).Emit();
+  for (Rcpt& r : msg.rcpts)
+    if (r.state == RState::kFailed) r.state = RState::kBounced;
+  return true;
+}
+
+void Scheduler::RetryBounces(int64_t now) {
+  std::vector<std::string> due;
+  for (auto& [id, msg] : messages_)
+    if (msg.bounce_retry_at != 0 && msg.bounce_retry_at <= now) due.push_back(id);
+  for (const auto& id : due) {
+    Msg& msg = messages_[id];
+    msg.bounce_retry_at = 0;
+    FinishMessage(msg, now);
+  }
+}
+
+void Scheduler::Scan(int64_t now) {
+  next_scan_ = now + config_.queuescan;
+  for (auto& id : store_.ListMessages()) {
+    if (messages_.count(id) || incoming_set_.count(id)) continue;
+    incoming_set_.insert(id);
+    incoming_.push_back(std::move(id));
+  }
+  for (const auto& name : store_.CleanTmp(now))
+    LogLine("clean").Add("tmp", name).Emit();
+  for (const auto& id : store_.CleanOrphanStates([this](const std::string& id) {
+         return messages_.count(id) > 0 || incoming_set_.count(id) > 0;
+       }))
+    LogLine("clean").Add("state", id).Emit();
+}
+
+void Scheduler::LogStatus() {
+  if (!status_changed_) return;
+  status_changed_ = false;
+  LogLine("status")
+      .Add("local", std::to_string(running_local_) + "/" + std::to_string(config_.concurrencylocal))
+      .Add("remote", std::to_string(running_remote_) + "/" + std::to_string(config_.concurrencyremote))
+      .Add("messages", messages_.size()).Emit();
+}
+
+int Scheduler::PollTimeout(int64_t now) const {
+  bool can_local = running_local_ < config_.concurrencylocal &&
+                   (!fresh_local_.empty() || !retry_local_.empty());
+  bool can_remote = running_remote_ < config_.concurrencyremote &&
+                    (!fresh_remote_.empty() || !retry_remote_.empty());
+  if (!stopping_ && (!incoming_.empty() || can_local || can_remote)) return 0;
+  if (stopping_) return 1000;
+  int64_t wake = next_scan_;
+  if (!deferred_.empty()) wake = std::min(wake, deferred_.begin()->first);
+  for (const auto& [id, msg] : messages_)
+    if (msg.bounce_retry_at != 0) wake = std::min(wake, msg.bounce_retry_at);
+  int64_t seconds = std::clamp<int64_t>(wake - now, 0, 60);
+  return static_cast<int>(seconds * 1000);
+}
+
+int Scheduler::Run() {
+  if (!OpenTrigger()) return 111;
+  LogLine("start").Add("queue", store_.layout().root())
+      .Add("concurrencylocal", config_.concurrencylocal)
+      .Add("concurrencyremote", config_.concurrencyremote).Emit();
+  Scan(Now());
+  for (;;) {
+    int64_t now = Now();
+    std::vector<struct pollfd> fds;
+    fds.push_back({SignalPipe::fd(), POLLIN, 0});
+    fds.push_back({trigger_.get(), POLLIN, 0});
+    fds.push_back({local_spawner_.fd(), POLLIN, 0});
+    fds.push_back({remote_spawner_.fd(), POLLIN, 0});
+    std::vector<uint64_t> polled_jobs;
+    for (auto& [number, job] : jobs_) {
+      if (!job.report.valid()) continue;
+      fds.push_back({job.report.get(), POLLIN, 0});
+      polled_jobs.push_back(number);
+    }
+    if (::poll(fds.data(), fds.size(), PollTimeout(now)) < 0 && errno != EINTR) {
+      LogLine("alert").Add("what", "poll").Add("reason", std::strerror(errno)).Emit();
+      return 111;
+    }
+    if (fds[0].revents) HandleSignals();
+    if (fds[1].revents) ReadTrigger();
+    for (size_t k = 0; k < polled_jobs.size(); ++k) {
+      if (fds[4 + k].revents == 0) continue;
+      auto it = jobs_.find(polled_jobs[k]);
+      if (it != jobs_.end()) ReadReport(it->second);
+    }
+    bool spawner_gone = false;
+    if (fds[2].revents) ReceiveReplies(local_spawner_, &spawner_gone);
+    if (fds[3].revents) ReceiveReplies(remote_spawner_, &spawner_gone);
+    if (spawner_gone) {
+      // Results of running deliveries are lost with it: those recipients
+      // are still pending on disk and are delivered again after restart.
+      LogLine("alert").Add("what", "spawner").Add("reason", "a spawner died").Emit();
+      return 111;
+    }
+    now = Now();
+    if (stopping_) {
+      if (jobs_.empty()) {
+        LogLine("exit").Emit();
+        return 0;
+      }
+      LogStatus();
+      continue;
+    }
+    Intake(now);
+    PromoteDue(now);
+    StartJobs(now);
+    RetryBounces(now);
+    if (now >= next_scan_) Scan(now);
+    LogStatus();
+  }
+}
+
+}  // namespace ms::send

@@ -1,0 +1,260 @@
+#include "send/spawner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstring>
+#include <map>
+
+#include "log.h"
+#include "signals.h"
+
+namespace ms::send {
+
+namespace {
+
+bool ParseUnsigned(std::string_view text, uint64_t* value) {
+  if (text.empty() || text.size() > 20) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool ParseSigned(std::string_view text, int* value) {
+  if (text.empty() || text.size() > 11) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+[[noreturn]] void ChildFail(const std::string& what) {
+  // The deliverer's fd 1 is the scheduler's report pipe: say why there,
+  // and exit 111 so the delivery is deferred.
+  std::string line = what + ": " + std::strerror(errno) + "\n";
+  [[maybe_unused]] ssize_t n = ::write(1, line.data(), line.size());
+  _exit(111);
+}
+
+// In the forked child: become the user, take the fds, exec.
+[[noreturn]] void ExecDeliverer(const SpawnerOptions& options, const SpawnRequest& req, int fd0,
+                                int fd1) {
+  if (::dup2(fd0, 0) < 0 || ::dup2(fd1, 1) < 0) _exit(111);
+  if (fd0 > 1) ::close(fd0);
+  if (fd1 > 1) ::close(fd1);
+  for (int signo : {SIGPIPE, SIGCHLD, SIGTERM, SIGHUP, SIGALRM}) DefaultSignal(signo);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (options.switch_user) {
+    // qmail-lspawn never delivers as root; neither do we.
+    if (req.uid == 0) {
+      errno = EPERM;
+      ChildFail("refusing to deliver as root");
+    }
+    if (::setgroups(1, &req.gid) != 0) ChildFail("setgroups");
+    if (::setgid(req.gid) != 0) ChildFail("setgid");
+    if (::setuid(req.uid) != 0) ChildFail("setuid");
+  }
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(options.program.c_str()));
+  for (const auto& a : req.args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(options.program.c_str(), argv.data());
+  ChildFail("unable to run " + options.program);
+}
+
+// Receives one request and its two fds.  Returns false at end of file.
+bool ReceiveRequest(int sock, std::string* data, UniqueFd* fd0, UniqueFd* fd1, bool* eof) {
+  data->resize(kMaxSpawnRequest);
+  struct iovec iov = {data->data(), data->size()};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  *eof = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+  if (n <= 0) return false;
+  data->resize(static_cast<size_t>(n));
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    int fds[2] = {-1, -1};
+    std::memcpy(fds, CMSG_DATA(c), std::min<size_t>(count, 2) * sizeof(int));
+    fd0->reset(fds[0]);
+    fd1->reset(fds[1]);
+    for (size_t i = 2; i < count; ++i) {
+      int extra;
+      std::memcpy(&extra, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      ::close(extra);
+    }
+  }
+  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && fd0->valid() && fd1->valid();
+}
+
+void Reply(int sock, uint64_t job, int status) {
+  std::string reply = EncodeSpawnReply({job, status});
+  // The scheduler reads replies as they come; a full socket buffer only
+  // delays us, so retry on EINTR/EAGAIN.
+  while (::send(sock, reply.data(), reply.size(), MSG_NOSIGNAL) < 0 && errno == EINTR) {
+  }
+}
+
+[[noreturn]] void Serve(const SpawnerOptions& options, int sock) {
+  SetLogProgram(options.switch_user ? "mailsuite-send-lspawn" : "mailsuite-send-spawn");
+  SignalPipe::Install({SIGCHLD});
+  // The scheduler's signals are for it alone (a process-group SIGTERM must
+  // not take away the spawner while deliveries finish); we end when it does.
+  for (int signo : {SIGTERM, SIGHUP, SIGALRM}) IgnoreSignal(signo);
+  std::map<pid_t, uint64_t> running;
+  std::string data;
+  for (;;) {
+    struct pollfd p[2] = {{sock, POLLIN, 0}, {SignalPipe::fd(), POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0 && errno != EINTR) _exit(111);
+    if (p[1].revents != 0) SignalPipe::Take();
+    for (;;) {
+      int status = 0;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid <= 0) break;
+      auto it = running.find(pid);
+      if (it == running.end()) continue;
+      Reply(sock, it->second, status);
+      running.erase(it);
+    }
+    if (p[0].revents == 0) continue;
+    UniqueFd fd0, fd1;
+    bool eof = false;
+    if (!ReceiveRequest(sock, &data, &fd0, &fd1, &eof)) {
+      // The scheduler is gone: its children carry on alone; nothing is
+      // lost because it records results only from our replies.
+      if (eof) _exit(0);
+      continue;
+    }
+    auto req = DecodeSpawnRequest(data);
+    if (!req) {
+      LogLine("bad-request").Add("bytes", data.size()).Emit();
+      continue;
+    }
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(sock);
+      ExecDeliverer(options, *req, fd0.release(), fd1.release());
+    }
+    if (pid < 0) {
+      // Report a temporary failure as if the deliverer had exited 111.
+      Reply(sock, req->job, 111 << 8);
+      continue;
+    }
+    running[pid] = req->job;
+  }
+}
+
+}  // namespace
+
+std::string EncodeSpawnRequest(const SpawnRequest& r) {
+  std::string out = std::to_string(r.job);
+  out += '\0';
+  out += std::to_string(r.uid);
+  out += '\0';
+  out += std::to_string(r.gid);
+  out += '\0';
+  for (const auto& a : r.args) {
+    out += a;
+    out += '\0';
+  }
+  return out;
+}
+
+std::optional<SpawnRequest> DecodeSpawnRequest(std::string_view data) {
+  if (data.empty() || data.back() != '\0') return std::nullopt;
+  std::vector<std::string_view> fields;
+  while (!data.empty()) {
+    size_t nul = data.find('\0');
+    fields.push_back(data.substr(0, nul));
+    data.remove_prefix(nul + 1);
+  }
+  if (fields.size() < 3) return std::nullopt;
+  SpawnRequest r;
+  uint64_t uid = 0, gid = 0;
+  if (!ParseUnsigned(fields[0], &r.job) || !ParseUnsigned(fields[1], &uid) ||
+      !ParseUnsigned(fields[2], &gid) || uid > 0xffffffffu || gid > 0xffffffffu)
+    return std::nullopt;
+  r.uid = static_cast<uid_t>(uid);
+  r.gid = static_cast<gid_t>(gid);
+  for (size_t i = 3; i < fields.size(); ++i) r.args.emplace_back(fields[i]);
+  return r;
+}
+
+std::string EncodeSpawnReply(const SpawnReply& r) {
+  return std::to_string(r.job) + " " + std::to_string(r.wait_status);
+}
+
+std::optional<SpawnReply> DecodeSpawnReply(std::string_view data) {
+  size_t space = data.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  SpawnReply r;
+  if (!ParseUnsigned(data.substr(0, space), &r.job) ||
+      !ParseSigned(data.substr(space + 1), &r.wait_status))
+    return std::nullopt;
+  return r;
+}
+
+Status SpawnerClient::Send(const SpawnRequest& request, int fd0, int fd1) {
+  std::string data = EncodeSpawnRequest(request);
+  if (data.size() > kMaxSpawnRequest) return MakeError("spawn request too large");
+  struct iovec iov = {data.data(), data.size()};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+  int fds[2] = {fd0, fd1};
+  std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+  for (;;) {
+    if (::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL) >= 0) return Ok{};
+    if (errno != EINTR) return MakeError(std::string("spawner: ") + std::strerror(errno));
+  }
+}
+
+std::optional<SpawnReply> SpawnerClient::Receive(bool* eof) {
+  char buf[128];
+  ssize_t n = ::recv(socket_.get(), buf, sizeof buf, MSG_DONTWAIT);
+  *eof = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+  if (n <= 0) return std::nullopt;
+  return DecodeSpawnReply(std::string_view(buf, static_cast<size_t>(n)));
+}
+
+Result<SpawnerClient> StartSpawner(const SpawnerOptions& options) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    return MakeError(std::string("socketpair: ") + std::strerror(errno));
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) return MakeError(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    // Keep only stderr (the log) and our socket, as fd 3: no copy of the
+    // scheduler's lock or of another spawner's socket may outlive it here.
+    if (::dup2(theirs.get(), 3) < 0) _exit(111);
+    ::close_range(4, ~0U, 0);
+    if (options.run_as) {
+      gid_t gid = options.run_as->second;
+      if (::setgroups(1, &gid) != 0 || ::setgid(gid) != 0 || ::setuid(options.run_as->first) != 0)
+        _exit(111);
+    }
+    Serve(options, 3);
+  }
+  return SpawnerClient(std::move(ours), pid);
+}
+
+}  // namespace ms::send

@@ -1,0 +1,155 @@
+#include "smtpd/command.h"
+
+#include <charconv>
+
+namespace ms::smtpd {
+
+namespace {
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
+    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && EqualsNoCase(text.substr(0, prefix.size()), prefix);
+}
+
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+struct VerbName {
+  std::string_view name;
+  Verb verb;
+};
+
+constexpr VerbName kVerbs[] = {
+    {"HELO", Verb::kHelo}, {"EHLO", Verb::kEhlo}, {"MAIL", Verb::kMail},
+    {"RCPT", Verb::kRcpt}, {"DATA", Verb::kData}, {"RSET", Verb::kRset},
+    {"NOOP", Verb::kNoop}, {"VRFY", Verb::kVrfy}, {"HELP", Verb::kHelp},
+    {"QUIT", Verb::kQuit}, {"STARTTLS", Verb::kStartTls}, {"AUTH", Verb::kAuth},
+};
+
+// Splits "<path> params" (or "path params"): the path ends at the '>' that
+// is outside a quoted string.  Returns false when <...> is unbalanced.
+bool SplitPath(std::string_view text, std::string_view* path, std::string_view* params) {
+  if (text.empty()) return false;
+  size_t end = 0;
+  if (text.front() == '<') {
+    bool quoted = false;
+    size_t i = 1;
+    for (; i < text.size(); ++i) {
+      char c = text[i];
+      if (quoted && c == '\\') {
+        ++i;
+        continue;
+      }
+      if (c == '"') quoted = !quoted;
+      if (c == '>' && !quoted) break;
+    }
+    if (i >= text.size()) return false;
+    end = i + 1;
+  } else {
+    end = text.find(' ');
+    if (end == std::string_view::npos) end = text.size();
+  }
+  *path = text.substr(0, end);
+  *params = text.substr(end);
+  if (!params->empty() && params->front() != ' ') return false;  // "<a@b>junk"
+  return true;
+}
+
+PathArgError ParsePathPart(std::string_view text, bool reverse, Path* out,
+                           std::string_view* params) {
+  std::string_view path_text;
+  if (!SplitPath(TrimBlanks(text), &path_text, params)) return PathArgError::kSyntax;
+  std::string wrapped;
+  if (path_text.front() != '<') {
+    wrapped = "<" + std::string(path_text) + ">";
+    path_text = wrapped;
+  }
+  PathOptions options;
+  options.allow_null = reverse;
+  // "<postmaster>" without a domain must be accepted for RCPT (RFC 5321
+  // 4.5.1); a sender without a domain is what qmail accepts too.
+  options.allow_no_domain = true;
+  AddressError error = AddressError::kNone;
+  auto path = ParsePath(path_text, options, &error);
+  if (!path) return error == AddressError::kTooLong ? PathArgError::kTooLong : PathArgError::kBadAddress;
+  *out = std::move(*path);
+  return PathArgError::kNone;
+}
+
+bool ParseDecimal(std::string_view text, uint64_t* value) {
+  if (text.empty() || text.size() > 19) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+Command ParseCommand(std::string_view line) {
+  Command command;
+  for (unsigned char c : line)
+    if (c < 32 && c != '\t') command.has_control = true;
+  size_t end = line.find_first_of(" \t");
+  std::string_view word = line.substr(0, end);
+  for (const auto& v : kVerbs) {
+    if (EqualsNoCase(word, v.name)) {
+      command.verb = v.verb;
+      break;
+    }
+  }
+  if (end != std::string_view::npos) command.arg = TrimBlanks(line.substr(end));
+  return command;
+}
+
+PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
+  if (!StartsWithNoCase(arg, "FROM:")) return PathArgError::kSyntax;
+  std::string_view params;
+  PathArgError e = ParsePathPart(arg.substr(5), true, &out->path, &params);
+  if (e != PathArgError::kNone) return e;
+  params = TrimBlanks(params);
+  while (!params.empty()) {
+    size_t sp = params.find(' ');
+    std::string_view param = params.substr(0, sp);
+    params = sp == std::string_view::npos ? std::string_view() : TrimBlanks(params.substr(sp));
+    size_t eq = param.find('=');
+    std::string_view key = param.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
+    if (EqualsNoCase(key, "SIZE")) {
+      if (eq == std::string_view::npos || !ParseDecimal(value, &out->size)) return PathArgError::kBadParam;
+      out->has_size = true;
+    } else if (EqualsNoCase(key, "BODY")) {
+      if (EqualsNoCase(value, "8BITMIME")) out->body_8bit = true;
+      else if (EqualsNoCase(value, "7BIT")) out->body_8bit = false;
+      else return PathArgError::kBadParam;
+    } else if (EqualsNoCase(key, "AUTH")) {
+      if (eq == std::string_view::npos || value.empty()) return PathArgError::kBadParam;
+      out->auth = value;
+    } else {
+      return PathArgError::kUnknownParam;
+    }
+  }
+  return PathArgError::kNone;
+}
+
+PathArgError ParseRcptArgs(std::string_view arg, RcptArgs* out) {
+  if (!StartsWithNoCase(arg, "TO:")) return PathArgError::kSyntax;
+  std::string_view params;
+  PathArgError e = ParsePathPart(arg.substr(3), false, &out->path, &params);
+  if (e != PathArgError::kNone) return e;
+  if (!TrimBlanks(params).empty()) return PathArgError::kUnknownParam;
+  return PathArgError::kNone;
+}
+
+}  // namespace ms::smtpd

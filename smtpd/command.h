@@ -1,0 +1,58 @@
+// The SMTP command line parser: one line (CRLF already removed) in, a verb
+// and its argument out.  Pure: no I/O, no allocation beyond the results.
+#ifndef MAILSUITE_SMTPD_COMMAND_H_
+#define MAILSUITE_SMTPD_COMMAND_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "address.h"
+
+namespace ms::smtpd {
+
+enum class Verb {
+  kHelo, kEhlo, kMail, kRcpt, kData, kRset, kNoop, kVrfy, kHelp, kQuit,
+  kStartTls, kAuth,  // recognised so the TLS/AUTH layer can claim them
+  kUnknown,
+};
+
+struct Command {
+  Verb verb = Verb::kUnknown;
+  std::string_view arg;  // the rest of the line after the verb and blanks
+  bool has_control = false;  // NUL, CR or another control octet in the line
+};
+
+Command ParseCommand(std::string_view line);
+
+// What went wrong with a MAIL/RCPT argument; each maps to one reply.
+enum class PathArgError {
+  kNone,
+  kSyntax,        // no "FROM:"/"TO:", unbalanced <>, junk: 501 5.5.4
+  kBadAddress,    // the address itself does not parse: 501 5.1.3 / 5.1.7
+  kTooLong,       // over RFC 5321's limits: 501 5.1.3 (5.5.4)
+  kBadParam,      // malformed parameter value: 501 5.5.4
+  kUnknownParam,  // parameter we do not implement: 555 5.5.4
+};
+
+struct MailArgs {
+  Path path;
+  bool has_size = false;
+  uint64_t size = 0;   // SIZE=
+  bool body_8bit = false;  // BODY=8BITMIME
+  std::string_view auth;   // AUTH= (RFC 4954), kept for the AUTH layer
+};
+
+struct RcptArgs {
+  Path path;
+};
+
+// arg is Command::arg of MAIL ("FROM:<a@b> SIZE=10") or RCPT ("TO:<a@b>").
+// A blank after the colon and a path without <> are tolerated, as real
+// clients send both; the address itself is parsed strictly (lib/address).
+PathArgError ParseMailArgs(std::string_view arg, MailArgs* out);
+PathArgError ParseRcptArgs(std::string_view arg, RcptArgs* out);
+
+}  // namespace ms::smtpd
+
+#endif  // MAILSUITE_SMTPD_COMMAND_H_

@@ -1,0 +1,83 @@
+#include "smtpd/config.h"
+
+#include <cstdlib>
+
+#include "paths.h"
+
+namespace ms::smtpd {
+
+std::optional<std::string> GetEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+namespace {
+
+// refusela may be fractional ("7.5"), like a load average.
+Result<double> LoadAverageLimit(const Control& control) {
+  auto line = control.Line("refusela", "");
+  if (!line) return line.error();
+  if (line->empty()) return 0.0;
+  char* end = nullptr;
+  double value = std::strtod(line->c_str(), &end);
+  if (end == line->c_str() || *end != '\0' || !(value >= 0) || value > 1e6)
+    return MakeError("control file " + control.PathOf("refusela") + ": not a load average: " + *line);
+  return value;
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
+  Config c;
+  auto me = control.Me();
+  if (!me) return me.error();
+  c.me = *me;
+  auto greeting = control.Line("smtpgreeting", c.me);
+  if (!greeting) return greeting.error();
+  c.greeting = *greeting;
+  auto localiphost = control.Line("localiphost", c.me);
+  if (!localiphost) return localiphost.error();
+  auto databytes = control.Number("databytes", 0, 0, 1L << 50);
+  if (!databytes) return databytes.error();
+  c.databytes = static_cast<uint64_t>(*databytes);
+  auto maxrcpt = control.Number("maxrcpt", 0, 0, 1000000);
+  if (!maxrcpt) return maxrcpt.error();
+  c.maxrcpt = *maxrcpt;
+  auto timeout = control.Number("timeoutsmtpd", 1200, 1, 86400);
+  if (!timeout) return timeout.error();
+  c.timeout_seconds = *timeout;
+  auto refusela = LoadAverageLimit(control);
+  if (!refusela) return refusela.error();
+  c.refusela = *refusela;
+  auto minfree = control.Number("queueminfree", static_cast<long>(kDefaultQueueMinFree), 0, 1L << 60);
+  if (!minfree) return minfree.error();
+  c.queue_min_free = static_cast<uint64_t>(*minfree);
+
+  RelayConfig& r = c.relay;
+  for (auto [name, list] : {std::pair{"rcpthosts", &r.rcpthosts}, std::pair{"percenthack", &r.percenthack},
+                            std::pair{"badrcptto", &r.badrcptto}, std::pair{"badmailfrom", &r.badmailfrom}}) {
+    auto lines = control.Lines(name);
+    if (!lines) return lines.error();
+    *list = std::move(*lines);
+  }
+  r.me = c.me;
+  r.localiphost = *localiphost;
+  r.local_ip = env("TCPLOCALIP").value_or("");
+  r.relayclient = env("RELAYCLIENT");
+  Control copy = control;
+  r.more_rcpthosts = [copy](std::string_view key) -> std::optional<bool> {
+    auto found = copy.CdbContains("morercpthosts.cdb", key);
+    if (!found) return std::nullopt;
+    return *found;
+  };
+
+  c.remote_ip = env("TCPREMOTEIP").value_or("unknown");
+  c.remote_host = env("TCPREMOTEHOST").value_or("");
+  c.queue_dir = QueueDir();
+  auto qq = env("QMAILQUEUE");
+  c.queue_program = qq && !qq->empty() ? *qq : ProgramPath("mailsuite-queue");
+  return c;
+}
+
+}  // namespace ms::smtpd

@@ -1,0 +1,47 @@
+// Everything a session needs from control files and tcpserver's
+// environment, read once at connection start.
+#ifndef MAILSUITE_SMTPD_CONFIG_H_
+#define MAILSUITE_SMTPD_CONFIG_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "control.h"
+#include "result.h"
+#include "smtpd/relay_policy.h"
+
+namespace ms::smtpd {
+
+// Hard bounds that hold even when the operator sets no limit.
+inline constexpr size_t kMaxCommandLine = 512;         // RFC 5321 4.5.3.1.4, CRLF included
+inline constexpr uint64_t kMaxHeaderBytes = 102400;    // header section, as Postfix's header_size_limit
+inline constexpr long kHardMaxRcpt = 1000;             // recipients per message when maxrcpt is 0
+inline constexpr uint64_t kDefaultQueueMinFree = 16u << 20;  // queueminfree default, bytes
+
+struct Config {
+  std::string me;
+  std::string greeting;
+  uint64_t databytes = 0;        // 0: no limit
+  long maxrcpt = 0;              // 0: kHardMaxRcpt
+  long timeout_seconds = 1200;
+  double refusela = 0;           // 0: never refuse
+  uint64_t queue_min_free = kDefaultQueueMinFree;
+  std::string queue_dir;
+  std::string queue_program;
+  std::string remote_ip;
+  std::string remote_host;
+  RelayConfig relay;
+};
+
+using EnvGetter = std::function<std::optional<std::string>(const char* name)>;
+
+// The process environment (getenv).
+std::optional<std::string> GetEnv(const char* name);
+
+Result<Config> LoadConfig(const Control& control, const EnvGetter& env);
+
+}  // namespace ms::smtpd
+
+#endif  // MAILSUITE_SMTPD_CONFIG_H_

@@ -1,0 +1,68 @@
+#include "smtpd/data_decoder.h"
+
+namespace ms::smtpd {
+
+void DataDecoder::Emit(char c, std::string* out) {
+  ++octets_;
+  line_empty_ = false;
+  if (in_header_ && ++header_bytes_ > max_header_bytes_) header_too_big_ = true;
+  if (!discard_) out->push_back(c);
+}
+
+void DataDecoder::EndLine(std::string* out) {
+  octets_ += 2;
+  if (in_header_) {
+    if (line_empty_) in_header_ = false;  // the blank line ends the header
+    else if ((header_bytes_ += 1) > max_header_bytes_) header_too_big_ = true;
+  }
+  line_empty_ = true;
+  if (!discard_) out->push_back('\n');
+}
+
+size_t DataDecoder::Feed(std::string_view in, std::string* out) {
+  size_t i = 0;
+  while (i < in.size() && state_ != State::kDone) {
+    char c = in[i];
+    switch (state_) {
+      case State::kLineStart:
+        if (c == '.') state_ = State::kDot;
+        else if (c == '\r') state_ = State::kCr;
+        else if (c == '\n') { bare_lf_ = true; Emit(c, out); state_ = State::kInLine; }
+        else { Emit(c, out); state_ = State::kInLine; }
+        ++i;
+        break;
+      case State::kDot:
+        if (c == '\r') { state_ = State::kDotCr; ++i; break; }
+        if (c == '\n') bare_lf_ = true;
+        Emit(c, out);  // the first dot of a stuffed line is dropped
+        state_ = State::kInLine;
+        ++i;
+        break;
+      case State::kDotCr:
+        if (c == '\n') { state_ = State::kDone; ++i; break; }
+        // ".\r" then something else: a bare CR; the '.' was a line of its
+        // own only if CRLF followed.  Keep what the client sent, reprocess c.
+        bare_cr_ = true;
+        Emit('.', out);
+        Emit('\r', out);
+        state_ = State::kInLine;
+        break;
+      case State::kInLine:
+        if (c == '\r') state_ = State::kCr;
+        else { if (c == '\n') bare_lf_ = true; Emit(c, out); }
+        ++i;
+        break;
+      case State::kCr:
+        if (c == '\n') { EndLine(out); state_ = State::kLineStart; ++i; break; }
+        bare_cr_ = true;
+        Emit('\r', out);
+        state_ = State::kInLine;  // reprocess c inside the line
+        break;
+      case State::kDone:
+        break;
+    }
+  }
+  return i;
+}
+
+}  // namespace ms::smtpd

@@ -1,0 +1,340 @@
+#include "smtpd/session.h"
+
+#include <ctime>
+
+#include "log.h"
+#include "smtpd/data_decoder.h"
+#include "smtpd/received.h"
+
+namespace ms::smtpd {
+
+namespace {
+
+// Decoded message bytes are handed to the sink in chunks of this size, so
+// memory stays flat whatever the message size.
+constexpr size_t kSinkChunk = 65536;
+
+const char* RcptRefusal(RcptVerdict verdict) {
+  switch (verdict) {
+    case RcptVerdict::kRelayDenied: return "553 5.7.1 relaying denied: domain not in rcpthosts";
+    case RcptVerdict::kPercentHack: return "553 5.7.1 relaying denied: % addresses are not accepted";
+    case RcptVerdict::kBangPath: return "553 5.7.1 relaying denied: ! (bang path) addresses are not accepted";
+    case RcptVerdict::kAtInLocal: return "553 5.7.1 relaying denied: @ in the local part is not accepted";
+    case RcptVerdict::kForeignLiteral: return "553 5.7.1 relaying denied: address literal is not this server";
+    case RcptVerdict::kBadRcpt: return "553 5.7.1 recipient refused (badrcptto)";
+    case RcptVerdict::kNoDomain: return "553 5.1.3 recipient address must have a domain";
+    case RcptVerdict::kTempFail: return "451 4.3.0 unable to read morercpthosts.cdb";
+    case RcptVerdict::kAccept: break;
+  }
+  return "250 2.1.5 ok";
+}
+
+const char* PathError(PathArgError e, bool sender) {
+  switch (e) {
+    case PathArgError::kSyntax: return sender ? "501 5.5.4 syntax: MAIL FROM:<address>" : "501 5.5.4 syntax: RCPT TO:<address>";
+    case PathArgError::kBadAddress: return sender ? "501 5.1.7 bad sender address syntax" : "501 5.1.3 bad recipient address syntax";
+    case PathArgError::kTooLong: return sender ? "501 5.1.7 sender address too long" : "501 5.1.3 recipient address too long";
+    case PathArgError::kBadParam: return "501 5.5.4 malformed parameter";
+    case PathArgError::kUnknownParam: return "555 5.5.4 unsupported parameter";
+    case PathArgError::kNone: break;
+  }
+  return "501 5.5.4 syntax error";
+}
+
+// Why a message that reached its end is refused, or nullptr.  The bare
+// CR/LF check comes first: it is the one that protects the session.
+const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
+  if (decoder.bare_lf() || decoder.bare_cr())
+    return "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
+  if (databytes && decoder.octets() > databytes) return "552 5.3.4 message size exceeds fixed maximum message size";
+  if (decoder.header_too_big()) return "552 5.3.4 message header section too large";
+  return nullptr;
+}
+
+}  // namespace
+
+Session::Session(const Config& config, Transport* transport, SinkFactory sinks, SessionHooks hooks)
+    : config_(config), transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
+  input_.set_transport(transport);
+  if (!hooks_.now) hooks_.now = [] { return ::time(nullptr); };
+}
+
+Deadline Session::ClientDeadline() const { return Deadline::AfterSeconds(config_.timeout_seconds); }
+
+void Session::Reply(std::string_view line) {
+  output_.append(line);
+  output_.append("\r\n");
+}
+
+bool Session::Flush() {
+  if (output_.empty()) return true;
+  bool ok = transport_->Write(output_, ClientDeadline());
+  output_.clear();
+  return ok;
+}
+
+void Session::set_transport(Transport* transport) {
+  transport_ = transport;
+  input_.set_transport(transport);
+}
+
+void Session::ResetAfterTls() {
+  input_.Discard();
+  helo_.clear();
+  esmtp_ = false;
+  ResetTransaction();
+}
+
+void Session::ResetTransaction() {
+  has_sender_ = false;
+  sender_.clear();
+  recipients_.clear();
+}
+
+std::string Session::Run() {
+  Reply("220 " + config_.greeting + " ESMTP");
+  std::string line;
+  while (end_reason_.empty()) {
+    // PIPELINING: replies wait until the client has nothing more queued.
+    if (!input_.HasPending() && !Flush()) {
+      end_reason_ = "write error";
+      break;
+    }
+    bool too_long = false;
+    ReadStatus status = input_.ReadLine(&line, kMaxCommandLine, &too_long, ClientDeadline());
+    if (status == ReadStatus::kTimeout) {
+      Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
+      end_reason_ = "timeout";
+      break;
+    }
+    if (status != ReadStatus::kOk) {
+      end_reason_ = status == ReadStatus::kEof ? "eof" : "read error";
+      break;
+    }
+    if (too_long) {
+      Reply("500 5.5.2 line too long (512 octets at most)");
+      continue;
+    }
+    if (Dispatch(ParseCommand(line)) == Step::kStop) break;
+  }
+  Flush();
+  LogLine("end")
+      .Add("ip", config_.remote_ip)
+      .Add("helo", helo_)
+      .Add("messages", messages_)
+      .Add("rcpt_refused", rcpt_refused_)
+      .Add("reason", end_reason_)
+      .Emit(hooks_.log_fd);
+  return end_reason_;
+}
+
+Session::Step Session::Dispatch(const Command& command) {
+  for (Extension* e : extensions_)
+    if (e->Handle(command, *this)) return end_reason_.empty() ? Step::kContinue : Step::kStop;
+  if (command.has_control) {
+    Reply("501 5.5.2 control characters in command");
+    return Step::kContinue;
+  }
+  switch (command.verb) {
+    case Verb::kHelo: Helo(command, false); break;
+    case Verb::kEhlo: Helo(command, true); break;
+    case Verb::kMail: Mail(command); break;
+    case Verb::kRcpt: Rcpt(command); break;
+    case Verb::kData: return Data(command);
+    case Verb::kRset:
+      ResetTransaction();
+      Reply("250 2.0.0 ok");
+      break;
+    case Verb::kNoop: Reply("250 2.0.0 ok"); break;
+    case Verb::kVrfy: Reply("252 2.0.0 send some mail, I'll try my best"); break;
+    case Verb::kHelp: Reply("214 2.0.0 see RFC 5321"); break;
+    case Verb::kQuit:
+      Reply("221 2.0.0 " + config_.me + " closing connection");
+      end_reason_ = "quit";
+      return Step::kStop;
+    case Verb::kStartTls:
+    case Verb::kAuth:
+    case Verb::kUnknown: Reply("502 5.5.1 command not implemented"); break;
+  }
+  return Step::kContinue;
+}
+
+void Session::Helo(const Command& command, bool extended) {
+  if (command.arg.empty()) {
+    Reply(extended ? "501 5.5.4 syntax: EHLO hostname" : "501 5.5.4 syntax: HELO hostname");
+    return;
+  }
+  helo_ = std::string(command.arg);
+  esmtp_ = extended;
+  ResetTransaction();
+  if (!extended) {
+    Reply("250 " + config_.me);
+    return;
+  }
+  std::vector<std::string> keywords = {"PIPELINING", "8BITMIME"};
+  keywords.push_back(config_.databytes ? "SIZE " + std::to_string(config_.databytes) : "SIZE");
+  for (Extension* e : extensions_) e->AddEhloKeywords(*this, &keywords);
+  keywords.push_back("ENHANCEDSTATUSCODES");
+  Reply("250-" + config_.me);
+  for (size_t i = 0; i < keywords.size(); ++i)
+    Reply((i + 1 < keywords.size() ? "250-" : "250 ") + keywords[i]);
+}
+
+void Session::Mail(const Command& command) {
+  if (helo_.empty()) {
+    Reply("503 5.5.1 send HELO or EHLO first");
+    return;
+  }
+  if (has_sender_) {
+    Reply("503 5.5.1 nested MAIL command");
+    return;
+  }
+  MailArgs args;
+  PathArgError e = ParseMailArgs(command.arg, &args);
+  if (e != PathArgError::kNone) {
+    Reply(PathError(e, true));
+    return;
+  }
+  if (args.has_size && config_.databytes && args.size > config_.databytes) {
+    Reply("552 5.3.4 message size exceeds fixed maximum message size");
+    return;
+  }
+  if (hooks_.queue_has_room && !hooks_.queue_has_room(args.has_size ? args.size : 0)) {
+    Reply("452 4.3.1 insufficient system storage, try again later");
+    return;
+  }
+  if (!args.path.null && IsBadAddress(config_.relay.badmailfrom, args.path.mailbox)) {
+    Reply("553 5.7.1 sender refused (badmailfrom)");
+    return;
+  }
+  has_sender_ = true;
+  sender_ = args.path.null ? std::string() : EnvelopeAddress(args.path.mailbox);
+  Reply("250 2.1.0 ok");
+}
+
+void Session::Rcpt(const Command& command) {
+  if (!has_sender_) {
+    Reply("503 5.5.1 need MAIL before RCPT");
+    return;
+  }
+  RcptArgs args;
+  PathArgError e = ParseRcptArgs(command.arg, &args);
+  if (e != PathArgError::kNone) {
+    ++rcpt_refused_;
+    Reply(PathError(e, false));
+    return;
+  }
+  long limit = config_.maxrcpt > 0 ? config_.maxrcpt : kHardMaxRcpt;
+  if (static_cast<long>(recipients_.size()) >= limit) {
+    ++rcpt_refused_;
+    Reply("452 4.5.3 too many recipients");
+    return;
+  }
+  RcptDecision d = CheckRecipient(config_.relay, args.path, authenticated_);
+  if (d.verdict != RcptVerdict::kAccept) {
+    ++rcpt_refused_;
+    Reply(RcptRefusal(d.verdict));
+    return;
+  }
+  recipients_.push_back(std::move(d.address));
+  Reply("250 2.1.5 ok");
+}
+
+Session::Step Session::Data(const Command& command) {
+  if (!has_sender_) {
+    Reply("503 5.5.1 need MAIL before DATA");
+    return Step::kContinue;
+  }
+  if (recipients_.empty()) {
+    Reply("554 5.5.1 no valid recipients");
+    return Step::kContinue;
+  }
+  if (!command.arg.empty()) {
+    Reply("501 5.5.4 syntax: DATA");
+    return Step::kContinue;
+  }
+  std::unique_ptr<MessageSink> sink = sinks_();
+  if (!sink || !sink->Begin()) {
+    Reply("451 4.3.0 unable to start the queue program");
+    LogMessage("deferred", "queue program did not start", 0, "");
+    ResetTransaction();
+    return Step::kContinue;
+  }
+  bool sink_open = true;
+  Reply("354 go ahead, end with <CRLF>.<CRLF>");
+  if (!Flush()) {
+    sink->Abort();
+    end_reason_ = "write error";
+    return Step::kStop;
+  }
+  std::string chunk = ReceivedLine();
+  DataDecoder decoder(kMaxHeaderBytes);
+  const char* refusal = nullptr;
+  while (!decoder.done()) {
+    ReadStatus status = input_.Fill(ClientDeadline());
+    if (status != ReadStatus::kOk) {
+      sink->Abort();
+      return EndInData(status, decoder.octets());
+    }
+    input_.Consume(decoder.Feed(input_.Pending(), &chunk));
+    if (refusal == nullptr) {
+      refusal = DataRefusal(decoder, config_.databytes);
+      if (refusal != nullptr) {
+        decoder.Discard();  // keep reading to the real end, queue nothing
+        chunk.clear();
+        sink->Abort();
+        sink_open = false;
+      }
+    }
+    if (sink_open && (chunk.size() >= kSinkChunk || decoder.done())) {
+      sink->Write(chunk);
+      chunk.clear();
+    }
+  }
+  ++messages_;
+  if (refusal != nullptr) {
+    Reply(refusal);
+    LogMessage("refused", refusal, decoder.octets(), "");
+  } else {
+    QueueOutcome outcome = sink->Commit(Envelope{sender_, recipients_});
+    Reply(outcome.reply);
+    LogMessage(outcome.result, outcome.result == "accepted" ? std::string_view() : outcome.reply,
+               decoder.octets(), outcome.id);
+  }
+  ResetTransaction();
+  return Step::kContinue;
+}
+
+std::string Session::ReceivedLine() const {
+  std::string_view protocol = protocol_;
+  if (protocol.empty()) protocol = esmtp_ ? "ESMTP" : "SMTP";
+  return FormatReceived({helo_, config_.remote_host, config_.remote_ip, config_.me, protocol}, hooks_.now());
+}
+
+Session::Step Session::EndInData(ReadStatus status, uint64_t octets) {
+  bool timeout = status == ReadStatus::kTimeout;
+  LogMessage("aborted", timeout ? "timeout in DATA" : "client gone in DATA", octets, "");
+  if (timeout) {
+    Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
+    end_reason_ = "timeout";
+  } else {
+    end_reason_ = status == ReadStatus::kEof ? "eof" : "read error";
+  }
+  return Step::kStop;
+}
+
+void Session::LogMessage(std::string_view result, std::string_view detail, uint64_t bytes,
+                         std::string_view id) {
+  LogLine line("message");
+  line.Add("ip", config_.remote_ip)
+      .Add("helo", helo_)
+      .Add("from", sender_)
+      .Add("rcpts", recipients_.size())
+      .Add("bytes", static_cast<unsigned long long>(bytes))
+      .Add("result", result);
+  if (!id.empty()) line.Add("id", id);
+  if (!detail.empty()) line.Add("reason", detail);
+  line.Emit(hooks_.log_fd);
+}
+
+}  // namespace ms::smtpd

@@ -1,0 +1,100 @@
+// One SMTP session: the command state machine of RFC 5321 with the
+// extensions of EHLO, DATA streamed into a MessageSink, and one log line
+// per message and per session end.  I/O only through a Transport, the
+// queue only through a MessageSink: the fuzz target and the unit tests
+// drive the real state machine with memory-backed ones.
+//
+// Slots for STARTTLS and AUTH (the TLS issue): an Extension sees every
+// command first and adds EHLO keywords; it may replace the transport,
+// call ResetAfterTls() (drops pipelined input and all session state), and
+// set_authenticated(), which lets the client relay.
+#ifndef MAILSUITE_SMTPD_SESSION_H_
+#define MAILSUITE_SMTPD_SESSION_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smtpd/command.h"
+#include "smtpd/config.h"
+#include "smtpd/queue_client.h"
+#include "smtpd/transport.h"
+
+namespace ms::smtpd {
+
+class Session;
+
+class Extension {
+ public:
+  virtual ~Extension() = default;
+  virtual void AddEhloKeywords(const Session& session, std::vector<std::string>* keywords) = 0;
+  // true when it handled (and answered) the command.
+  virtual bool Handle(const Command& command, Session& session) = 0;
+};
+
+using SinkFactory = std::function<std::unique_ptr<MessageSink>()>;
+
+// Hooks for what a session asks of the system, replaceable in tests.
+struct SessionHooks {
+  std::function<bool(uint64_t incoming)> queue_has_room;
+  std::function<time_t()> now;
+  int log_fd = 2;
+};
+
+class Session {
+ public:
+  Session(const Config& config, Transport* transport, SinkFactory sinks, SessionHooks hooks);
+
+  // Greets, runs commands until QUIT, end of input, a timeout or a write
+  // error; logs the end.  Returns the reason ("quit", "eof", "timeout", ...).
+  std::string Run();
+
+  // For extensions.
+  void Reply(std::string_view line);
+  bool Flush();
+  InputBuffer& input() { return input_; }
+  void set_transport(Transport* transport);
+  void ResetAfterTls();
+  void set_authenticated(bool value) { authenticated_ = value; }
+  bool authenticated() const { return authenticated_; }
+  void set_protocol(std::string protocol) { protocol_ = std::move(protocol); }
+  void add_extension(Extension* extension) { extensions_.push_back(extension); }
+  const Config& config() const { return config_; }
+
+ private:
+  enum class Step { kContinue, kStop };
+  Step Dispatch(const Command& command);
+  void Helo(const Command& command, bool extended);
+  void Mail(const Command& command);
+  void Rcpt(const Command& command);
+  Step Data(const Command& command);
+  Step EndInData(ReadStatus status, uint64_t octets);
+  std::string ReceivedLine() const;
+  void ResetTransaction();
+  void LogMessage(std::string_view result, std::string_view detail, uint64_t bytes, std::string_view id);
+  Deadline ClientDeadline() const;
+
+  const Config& config_;
+  Transport* transport_;
+  SinkFactory sinks_;
+  SessionHooks hooks_;
+  InputBuffer input_;
+  std::string output_;
+  std::vector<Extension*> extensions_;
+  std::string end_reason_;
+
+  std::string helo_;
+  bool esmtp_ = false;
+  bool authenticated_ = false;
+  std::string protocol_;
+  bool has_sender_ = false;
+  std::string sender_;
+  std::vector<std::string> recipients_;
+  unsigned long messages_ = 0;
+  unsigned long rcpt_refused_ = 0;
+};
+
+}  // namespace ms::smtpd
+
+#endif  // MAILSUITE_SMTPD_SESSION_H_

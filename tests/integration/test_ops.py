@@ -1,0 +1,164 @@
+"""Operations (issue 9): mailsuite-setup, the generated run scripts under a
+real svscan, mailsuite-check and mailsuite-stats on a real log."""
+import os
+import pathlib
+import poplib
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import BIN, prog, run, wait_for, free_port, port_open
+
+
+def tree(root):
+    """Every path with its mode and content (files) — setup's whole output."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = os.path.join(dirpath, name)
+            st = os.lstat(p)
+            content = None
+            if os.path.isfile(p) and not p.endswith("trigger"):
+                content = pathlib.Path(p).read_bytes()
+            out[os.path.relpath(p, root)] = (st.st_mode, st.st_uid, content)
+    return out
+
+
+@pytest.fixture
+def instance_dir():
+    # Not under pytest's 0700 tmp dir: the instance's services may run as
+    # user mailsuite, which must reach it.
+    d = tempfile.mkdtemp(prefix="ms-ops-", dir="/tmp")
+    os.chmod(d, 0o755)
+    yield pathlib.Path(d)
+    for s in pathlib.Path(d, "inst", "service").glob("*"):
+        subprocess.run(["svc", "-dx", str(s), str(s / "log")], capture_output=True)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def run_setup(root, smtp, pop3):
+    return run([prog("mailsuite-setup"), "--root", str(root), "--me", "mail.example.test",
+                "--smtp-port", str(smtp), "--pop3-port", str(pop3)])
+
+
+def test_setup_is_idempotent(instance_dir):
+    root = instance_dir / "inst"
+    assert run_setup(root, 2600, 2601).returncode == 0
+    first = tree(root)
+    for part in ("control/me", "control/rcpthosts", "control/locals", "queue/mess",
+                 "service/smtpd/run", "service/smtpd/log/run", "service/send/run",
+                 "service/pop3d/run", "tcp.smtp.cdb", "users"):
+        assert part in first, part
+    assert first["control/me"][2] == b"mail.example.test\n"
+    assert run_setup(root, 2600, 2601).returncode == 0
+    assert tree(root) == first
+    # An operator's edit survives a second run.
+    (root / "control" / "rcpthosts").write_text("example.org\n")
+    assert run_setup(root, 2600, 2601).returncode == 0
+    assert (root / "control" / "rcpthosts").read_text() == "example.org\n"
+
+
+def test_setup_usage_errors():
+    assert run([prog("mailsuite-setup"), "--bogus"]).returncode == 100
+    assert run([prog("mailsuite-setup"), "--root", "/tmp/x", "--smtp-port", "0"]).returncode == 100
+
+
+def test_services_under_svscan_smtp_to_pop3_and_check(instance_dir):
+    root = instance_dir / "inst"
+    smtp, pop3 = free_port(), free_port()
+    assert run_setup(root, smtp, pop3).returncode == 0
+    env = dict(os.environ, MAILSUITE_CONTROL=str(root / "control"),
+               MAILSUITE_QUEUE=str(root / "queue"), MAILSUITE_USERS=str(root / "users"),
+               MAILSUITE_BIN=str(BIN))
+    owner = "mailsuite" if os.geteuid() == 0 else None
+    uid = int(run(["id", "-u"] + ([owner] if owner else [])).stdout)
+    gid = int(run(["id", "-g"] + ([owner] if owner else [])).stdout)
+    home = root / "mail" / "ann"
+    r = run([prog("mailsuite-users"), "add", "ann@mail.example.test", str(uid), str(gid), str(home)],
+            env=env, input=b"secret\n")
+    assert r.returncode == 0, r.stderr
+    for d in ("Maildir/new", "Maildir/cur", "Maildir/tmp"):
+        (home / d).mkdir(parents=True, exist_ok=True)
+    if owner:
+        subprocess.run(["chown", "-R", f"{owner}:", str(root)], check=True)
+    svscan = subprocess.Popen(["svscan", str(root / "service")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(lambda: port_open("127.0.0.1", smtp) and port_open("127.0.0.1", pop3),
+                 timeout=20, what="smtpd and pop3d under svscan")
+        time.sleep(1.2)  # so every service has been up for a second
+        check = run([prog("mailsuite-check"), "--root", str(root), "--smtp", f"127.0.0.1:{smtp}"])
+        assert check.returncode == 0, check.stdout.decode()
+        assert b"ok   smtp 127.0.0.1" in check.stdout
+
+        r = run(["swaks", "--server", f"127.0.0.1:{smtp}", "--to", "ann@mail.example.test",
+                 "--from", "bob@example.org", "--header", "Subject: through svscan",
+                 "--silent", "2"])
+        assert r.returncode == 0, r.stdout
+        wait_for(lambda: list((home / "Maildir" / "new").iterdir()), timeout=20,
+                 what="delivery to ann's Maildir")
+        p = poplib.POP3("127.0.0.1", pop3, timeout=10)
+        p.user("ann@mail.example.test")
+        p.pass_("secret")
+        assert p.stat()[0] == 1
+        body = b"\n".join(p.retr(1)[1])
+        assert b"Subject: through svscan" in body
+        assert b"Delivered-To: ann@mail.example.test" in body
+        p.quit()
+
+        # The logs went through multilog and mailsuite-stats reads them.
+        wait_for(lambda: b"delivery" in (root / "log" / "send" / "current").read_bytes(),
+                 timeout=10, what="send's log")
+        stats = run([prog("mailsuite-stats"), "-P", "all", str(root / "log" / "smtpd"),
+                     str(root / "log" / "send")], env=env)
+        lines = stats.stdout.decode().splitlines()
+        assert any(l.split()[:2] == ["smtp-in", "1"] for l in lines), lines
+        assert any(l.split()[:2] == ["local", "1"] for l in lines), lines
+
+        # A service that is down makes mailsuite-check fail.
+        subprocess.run(["svc", "-d", str(root / "service" / "send")], check=True)
+        wait_for(lambda: b"down" in run(["svstat", str(root / "service" / "send")]).stdout,
+                 timeout=10, what="send down")
+        check = run([prog("mailsuite-check"), "--root", str(root), "--smtp", f"127.0.0.1:{smtp}"])
+        assert check.returncode == 1
+        assert b"FAIL service " + str(root / "service" / "send").encode() + b": down" in check.stdout
+    finally:
+        for s in (root / "service").glob("*"):
+            subprocess.run(["svc", "-dx", str(s), str(s / "log")], capture_output=True)
+        os.killpg(svscan.pid, 15)
+        svscan.wait(timeout=10)
+
+
+def test_check_fails_when_smtp_does_not_answer(instance_dir):
+    root = instance_dir / "inst"
+    assert run_setup(root, 2600, 2601).returncode == 0
+    port = free_port()
+    r = run([prog("mailsuite-check"), "--root", str(root), "--smtp", f"127.0.0.1:{port}"])
+    assert r.returncode == 1
+    assert b"FAIL smtp 127.0.0.1:" in r.stdout
+    assert b"FAIL service" in r.stdout  # nothing supervised there
+
+
+def test_check_flags_old_queue_and_load(instance_dir):
+    root = instance_dir / "inst"
+    assert run_setup(root, 2600, 2601).returncode == 0
+    env = dict(os.environ, MAILSUITE_QUEUE=str(root / "queue"),
+               MAILSUITE_CONTROL=str(root / "control"))
+    # Queue a message with the real queue program (envelope on fd 1).
+    rfd, wfd = os.pipe()
+    os.write(wfd, b"Fa@b.test\0Tc@d.test\0\0")
+    os.close(wfd)
+    q = subprocess.run([prog("mailsuite-queue")], env=env, input=b"Subject: x\n\nhi\n",
+                       stdout=rfd, timeout=30)
+    os.close(rfd)
+    assert q.returncode == 0
+    (root / "control" / "queuewarnage").write_text("1\n")
+    (root / "control" / "refusela").write_text("0.00001\n")
+    time.sleep(2.1)
+    out = run([prog("mailsuite-check"), "--root", str(root)]).stdout.decode()
+    assert "FAIL queue age: 1 messages" in out
+    assert "FAIL load:" in out

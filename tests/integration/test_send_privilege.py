@@ -1,0 +1,114 @@
+"""mailsuite-send started as root: the scheduler becomes `mailsuite`, the
+remote spawner `msremote`, and only the local spawner keeps root to run
+mailsuite-local as each recipient (send/README.md "Who runs as whom")."""
+import os
+import pathlib
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import Root, prog, wait_for
+from send_helpers import make_message, maildir_messages, make_queue
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+
+
+def ensure_account(name):
+    """The accounts mailsuite-setup creates in production."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", "--user-group", name], check=True, timeout=30)
+        return pwd.getpwnam(name)
+
+
+def proc_uid(pid):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Uid:"):
+            return int(line.split()[1])
+    return None
+
+
+def children(pid):
+    out = []
+    for p in pathlib.Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                stat = (p / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                out.append(int(p.name))
+    return out
+
+
+@pytest.fixture
+def rootinst():
+    base = pathlib.Path(tempfile.mkdtemp(dir="/tmp", prefix="mssend-root-"))
+    os.chmod(base, 0o755)
+    r = Root(base / "root")
+    yield base, r
+    r.stop_all()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_started_as_root_separates_privileges(rootinst):
+    base, r = rootinst
+    ms = ensure_account("mailsuite")
+    remote = ensure_account("msremote")
+    os.chmod(r.path, 0o755)
+    make_queue(r.queue)
+    for dirpath, dirnames, filenames in os.walk(r.queue):
+        for n in [dirpath] + [os.path.join(dirpath, x) for x in dirnames + filenames]:
+            os.lchown(n, ms.pw_uid, ms.pw_gid)
+    r.set("locals", "example.test")
+    nobody, daemon = pwd.getpwnam("nobody"), pwd.getpwnam("daemon")
+    homes = {}
+    lines = []
+    for name, pw in (("ann", nobody), ("dan", daemon), ("rooty", pwd.getpwnam("root"))):
+        home = base / name
+        for d in ("", "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
+            (home / d).mkdir(mode=0o700)
+            os.chown(home / d, pw.pw_uid, pw.pw_gid)
+        homes[name] = home
+        lines.append(f"{name}@example.test:{pw.pw_uid}:{pw.pw_gid}:{home}:!:\n")
+    r.users.write_text("".join(lines))
+    os.chmod(r.users, 0o644)
+
+    send = r.start([prog("mailsuite-send")], log_name="send.log")
+    log = lambda: (r.path / "send.log").read_text(errors="replace") if (r.path / "send.log").exists() else ""
+    wait_for(lambda: "mailsuite-send: start" in log() or not send.alive(), what="send start")
+    assert send.alive(), log()
+
+    # mailsuite-queue is set-uid mailsuite in production: run it as mailsuite
+    env = b"Fsender@example.org\0Tann@example.test\0Tdan@example.test\0Trooty@example.test\0\0"
+    rfd, wfd = os.pipe()
+    os.write(wfd, env)
+    os.close(wfd)
+    q = subprocess.run(["setpriv", f"--reuid={ms.pw_uid}", f"--regid={ms.pw_gid}", "--clear-groups",
+                        "--", prog("mailsuite-queue")], input=make_message("privileged"), stdout=rfd,
+                       env=r.env, timeout=30)
+    os.close(rfd)
+    assert q.returncode == 0
+
+    wait_for(lambda: maildir_messages(homes["ann"]) and maildir_messages(homes["dan"]),
+             what="deliveries as ann and dan")
+    for name, pw in (("ann", nobody), ("dan", daemon)):
+        files = list((homes[name] / "Maildir" / "new").iterdir())
+        assert len(files) == 1 and files[0].stat().st_uid == pw.pw_uid, name
+    # never as root: the local spawner refuses uid 0 (a deferral)
+    wait_for(lambda: "refusing to deliver as root" in log(), what="uid 0 refused")
+    assert maildir_messages(homes["rooty"]) == []
+
+    assert proc_uid(send.pid) == ms.pw_uid
+    spawner_uids = sorted(proc_uid(c) for c in children(send.pid))
+    assert spawner_uids == sorted([0, remote.pw_uid])
+
+    os.kill(send.pid, signal.SIGTERM)
+    send.proc.wait(timeout=10)
+    assert send.proc.returncode == 0

@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include "service/stats.h"
+
+namespace {
+// 2025-11-22 10:00:00 UTC and 11:00:00 UTC as TAI64N labels.
+const char kTen[] = "@40000000692189ba00000000 ";     // 1763805600 + 10
+const char kEleven[] = "@4000000069219a4a00000000 ";  // 1763809800 + 10
+}  // namespace
+
+TEST_CASE("stats count channels, rejections, deferrals and bounces", "[service][stats]") {
+  ms::setup::Stats stats(ms::setup::Period::kHour, {"zen.example.org"});
+  std::string t = kTen, e = kEleven;
+  for (const std::string& line : {
+           t + "smtpd: message ip=1.2.3.4 helo=a from=x@y rcpts=2 bytes=4096 result=accepted id=1",
+           t + "smtpd: message ip=1.2.3.4 helo=a from=x@y rcpts=1 bytes=9000 result=refused reason=\"552 5.3.4 message too big\"",
+           t + "smtpd: refused ip=1.2.3.4 what=rcpt category=relay reason=\"553 5.7.1 relaying denied\"",
+           t + "rblsmtpd: 5.6.7.8 pid 42: 451 listed in zen.example.org, see http://zen.example.org/",
+           t + "mailsuite-send: new msg=1.2 bytes=4200 from=x@y rcpts=2",
+           t + "mailsuite-send: starting delivery=1 msg=1.2 channel=local to=a@b",
+           t + "mailsuite-send: starting delivery=2 msg=1.2 channel=remote to=c@d",
+           t + "mailsuite-send: delivery delivery=1 msg=1.2 to=a@b result=success reason=ok",
+           t + "mailsuite-send: delivery delivery=2 msg=1.2 to=c@d result=deferral reason=\"timed out\"",
+           e + "mailsuite-send: starting delivery=3 msg=1.2 channel=remote to=c@d",
+           e + "mailsuite-send: delivery delivery=3 msg=1.2 to=c@d result=failure reason=\"550 no\"",
+           e + "mailsuite-send: bounce msg=1.2 to=x@y rcpts=1",
+           e + "mailsuite-send: end msg=1.2",
+           e + "garbage line that is not a log record",
+       })
+    stats.AddLine(line);
+  REQUIRE(stats.periods().size() == 2);
+  const auto& ten = stats.periods().at("2025-11-22 10:00");
+  CHECK(ten.channels.at("smtp-in").messages == 1);
+  CHECK(ten.channels.at("smtp-in").bytes == 4096);
+  CHECK(ten.channels.at("local").messages == 1);
+  CHECK(ten.channels.at("local").bytes == 4200);
+  CHECK(ten.channels.at("remote").deferrals == 1);
+  CHECK(ten.rejected.at("size") == 1);
+  CHECK(ten.rejected.at("relay") == 1);
+  CHECK(ten.rejected.at("dnsbl:zen.example.org") == 1);
+  const auto& eleven = stats.periods().at("2025-11-22 11:00");
+  CHECK(eleven.channels.at("remote").failures == 1);
+  CHECK(eleven.bounces == 1);
+  auto total = stats.Total();
+  CHECK(total.channels.at("remote").deferrals == 1);
+  std::string prom = stats.Prometheus();
+  CHECK(prom.find("mailsuite_messages_total{channel=\"smtp-in\"} 1\n") != std::string::npos);
+  CHECK(prom.find("mailsuite_rejected_total{reason=\"dnsbl:zen.example.org\"} 1\n") != std::string::npos);
+  CHECK(prom.find("mailsuite_bounces_total{kind=\"bounce\"} 1\n") != std::string::npos);
+}
