@@ -28,7 +28,7 @@ static char *message;
 static const char envelope[] = "Fbench@example.test\0Tuser@example.test\0";  /* + final NUL */
 static volatile int stop_flag;
 
-struct worker { long ops, failed; };
+struct worker { long ops, failed; int last_status, last_errno; };
 
 static double now(void) {
   struct timespec ts;
@@ -57,8 +57,11 @@ static void *work(void *arg) {
     close(m[0]);
     close(e[0]);
     int status = 0;
-    if (rc != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+    if (rc != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
       w->failed++;
+      w->last_status = status;
+      w->last_errno = rc;
+    }
     else
       w->ops++;
   }
@@ -96,6 +99,9 @@ int main(int argc, char **argv) {
     pthread_join(t[i], NULL);
     ops += w[i].ops;
     failed += w[i].failed;
+    if (w[i].failed)
+      fprintf(stderr, "thread %d: %ld failed, last wait status %d, spawn error %s\n", i,
+              w[i].failed, w[i].last_status, strerror(w[i].last_errno));
   }
   double secs = now() - start;
   printf("queue-inject threads=%d bytes=%zu secs=%.2f ops=%ld rate=%.1f failed=%ld\n", threads,

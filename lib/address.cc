@@ -269,15 +269,37 @@ Result<Path> ParsePath(std::string_view text, const PathOptions& options, Addres
   return path;
 }
 
+namespace {
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view WithoutTrailingDots(std::string_view s) {
+  while (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+// Compares in place: smtpd calls this for every RCPT against every
+// rcpthosts entry, so no lower-cased copies.
 bool HostInList(std::string_view domain, const std::vector<std::string>& hosts) {
-  std::string d = LowerCase(domain);
-  while (!d.empty() && d.back() == '.') d.pop_back();
+  std::string_view d = WithoutTrailingDots(domain);
+  if (d.empty()) return false;
   for (const auto& entry : hosts) {
-    std::string h = LowerCase(entry);
+    std::string_view h = WithoutTrailingDots(entry);
     if (h.empty()) continue;
-    if (h == d) return true;
+    if (EqualsIgnoringCase(h, d)) return true;
     if (h.front() == '.' && d.size() > h.size() &&
-        d.compare(d.size() - h.size(), h.size(), h) == 0)
+        EqualsIgnoringCase(h, d.substr(d.size() - h.size())))
       return true;
   }
   return false;

@@ -1,5 +1,6 @@
 #include "child.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -23,8 +24,12 @@ Result<pid_t> Spawn(const SpawnSpec& spec) {
   };
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // Temporaries live above every target fd, so no dup2 onto a target can
+  // overwrite a temporary that a later mapping still needs.
+  int temp_base = 64;
+  for (const auto& mapping : spec.fds) temp_base = std::max(temp_base, mapping.first + 1);
   for (const auto& [child_fd, parent_fd] : spec.fds) {
-    int temp = ::fcntl(parent_fd, F_DUPFD_CLOEXEC, 64);
+    int temp = ::fcntl(parent_fd, F_DUPFD_CLOEXEC, temp_base);
     if (temp < 0) {
       int e = errno;
       close_temps();

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -90,6 +91,11 @@ Result<std::vector<std::string>> Control::CdbLookup(std::string_view name,
     if (errno == ENOENT) return std::vector<std::string>{};
     return MakeError("unable to open " + path + ": " + std::strerror(errno));
   }
+  // A corrupt cdb could claim a data length of up to 4 GiB: no record can
+  // be longer than the file that holds it.
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0)
+    return MakeError("unable to stat " + path + ": " + std::strerror(errno));
   struct cdb c;
   cdb_init(&c, fd.get());
   std::vector<std::string> found;
@@ -101,6 +107,10 @@ Result<std::vector<std::string>> Control::CdbLookup(std::string_view name,
       return MakeError("unable to read " + path + ": corrupt cdb");
     }
     if (r == 0) break;
+    if (cdb_datalen(&c) > static_cast<uint64_t>(st.st_size)) {
+      cdb_free(&c);
+      return MakeError("unable to read " + path + ": corrupt cdb");
+    }
     std::string data(cdb_datalen(&c), '\0');
     if (cdb_read(&c, reinterpret_cast<unsigned char*>(data.data()), data.size(),
                  cdb_datapos(&c)) < 0) {

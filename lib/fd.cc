@@ -45,7 +45,25 @@ Result<std::string> ReadFile(const std::string& path) {
     return MakeError("unable to open " + path + ": " + std::strerror(e), e);
   }
   std::string data;
-  if (!ReadAll(fd.get(), &data)) {
+  // Read a regular file straight into a buffer of its size: no 64 KiB
+  // staging copies and no regrowth (users files, large control lists).
+  struct stat st;
+  if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    data.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < data.size()) {
+      ssize_t n = ::read(fd.get(), data.data() + got, data.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int e = errno;
+        return MakeError("unable to read " + path + ": " + std::strerror(e), e);
+      }
+      if (n == 0) break;  // shrank while we read
+      got += static_cast<size_t>(n);
+    }
+    data.resize(got);
+  }
+  if (!ReadAll(fd.get(), &data)) {  // grew while we read, or not a regular file
     int e = errno;
     return MakeError("unable to read " + path + ": " + std::strerror(e), e);
   }

@@ -1,7 +1,7 @@
 #include "password.h"
 
 #include <crypt.h>
-#include <openssl/crypto.h>
+#include <string.h>  // explicit_bzero
 
 #include <cerrno>
 #include <cstring>
@@ -11,11 +11,21 @@ namespace ms {
 
 namespace {
 
+// Constant-time comparison and wiping are written here rather than taken
+// from OpenSSL (CRYPTO_memcmp, OPENSSL_cleanse): that would make every
+// login load libcrypto.so for 20 lines of work (DESIGN: every dynamic
+// library counts).
+bool EqualInConstantTime(const char* a, const char* b, size_t n) {
+  volatile unsigned char diff = 0;
+  for (size_t i = 0; i < n; ++i) diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
 // crypt_data is ~32 KiB: keep it off the stack, and wipe it afterwards
 // (it holds intermediate state derived from the password).
 struct CryptBuffer {
   CryptBuffer() : data(std::make_unique<crypt_data>()) { std::memset(data.get(), 0, sizeof *data); }
-  ~CryptBuffer() { OPENSSL_cleanse(data.get(), sizeof *data); }
+  ~CryptBuffer() { explicit_bzero(data.get(), sizeof *data); }
   std::unique_ptr<crypt_data> data;
 };
 
@@ -45,7 +55,7 @@ Result<std::string> HashPassword(std::string_view password, HashScheme scheme) {
   if (!setting) return MakeError(std::string("crypt_gensalt: ") + std::strerror(errno));
   CryptBuffer buffer;
   const char* hash = crypt_r(pw.c_str(), setting.get(), buffer.data.get());
-  OPENSSL_cleanse(pw.data(), pw.size());
+  explicit_bzero(pw.data(), pw.size());
   if (hash == nullptr || hash[0] != '$') return MakeError("crypt failed");
   return std::string(hash);
 }
@@ -57,12 +67,12 @@ PasswordCheck CheckPassword(std::string_view password, std::string_view hash) {
   CryptBuffer buffer;
   const char* out = crypt_r(ok_input ? pw.c_str() : "", ok_input ? setting.c_str() : DummyHash().data(),
                             buffer.data.get());
-  OPENSSL_cleanse(pw.data(), pw.size());
+  explicit_bzero(pw.data(), pw.size());
   if (out == nullptr || out[0] != '$') return usable ? PasswordCheck::kBadHash : PasswordCheck::kMismatch;
   if (!usable || !ok_input) return PasswordCheck::kMismatch;
   size_t n = std::strlen(out);
   if (n != hash.size()) return PasswordCheck::kMismatch;
-  return CRYPTO_memcmp(out, hash.data(), n) == 0 ? PasswordCheck::kMatch : PasswordCheck::kMismatch;
+  return EqualInConstantTime(out, hash.data(), n) ? PasswordCheck::kMatch : PasswordCheck::kMismatch;
 }
 
 }  // namespace ms

@@ -66,6 +66,24 @@ std::string_view Meaningful(std::string_view line) {
   return line;
 }
 
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x != y && (x | 0x20) != (y | 0x20)) return false;
+    if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z')) return false;
+  }
+  return true;
+}
+
+// Takes the next line off *rest and returns its meaningful text.
+std::string_view NextLine(std::string_view* rest) {
+  size_t eol = rest->find('\n');
+  std::string_view line = rest->substr(0, eol);
+  *rest = eol == std::string_view::npos ? std::string_view() : rest->substr(eol + 1);
+  return Meaningful(line);
+}
+
 }  // namespace
 
 Result<Quota> ParseQuota(std::string_view text) {
@@ -160,9 +178,7 @@ UsersDb ParseUsers(std::string_view text) {
   size_t number = 0;
   while (!text.empty()) {
     ++number;
-    size_t eol = text.find('\n');
-    std::string_view line = Meaningful(text.substr(0, eol));
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    std::string_view line = NextLine(&text);
     if (line.empty()) continue;
     auto entry = ParseUserLine(line);
     if (entry) db.entries.push_back(std::move(*entry));
@@ -185,12 +201,12 @@ Result<std::optional<UserEntry>> LookupUser(const std::string& path, std::string
   size_t number = 0;
   while (!rest.empty()) {
     ++number;
-    size_t eol = rest.find('\n');
-    std::string_view line = Meaningful(rest.substr(0, eol));
-    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    std::string_view line = NextLine(&rest);
     size_t colon = line.find(':');
     std::string_view first = line.substr(0, colon);
-    if (first.size() != key->size()) continue;  // normalising keeps the length
+    // Normalising only lower-cases, so a match must already be equal but
+    // for ASCII case: that cheap test skips almost every line unparsed.
+    if (!EqualsIgnoringAsciiCase(first, *key)) continue;
     auto normal = NormalizeUserAddress(first);
     if (!normal || *normal != *key) continue;
     auto entry = ParseUserLine(line);

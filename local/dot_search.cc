@@ -66,8 +66,19 @@ Result<FoundDotFile> FindDotFile(std::string_view dash, std::string_view ext) {
     if (st.st_mode & (S_IWGRP | S_IWOTH)) return Temporary(candidate.name, "is group- or world-writable");
     if (st.st_uid != ::geteuid() && st.st_uid != 0) return Temporary(candidate.name, "is owned by another user");
     if (static_cast<size_t>(st.st_size) > kMaxDotFileSize) return Temporary(candidate.name, "is too large");
-    std::string text;
-    if (!ReadAll(fd.get(), &text)) return Temporary(candidate.name, std::string("cannot be read: ") + std::strerror(errno));
+    // One byte more than fstat said, to notice a file that grows while
+    // we read it (the user is editing it: try again later).
+    std::string text(static_cast<size_t>(st.st_size) + 1, '\0');
+    size_t got = 0;
+    while (got < text.size()) {
+      ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Temporary(candidate.name, std::string("cannot be read: ") + std::strerror(errno));
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    if (got == text.size()) return Temporary(candidate.name, "changed while it was read");
+    text.resize(got);
     found.found = true;
     found.forward_only = (st.st_mode & S_IXUSR) != 0;
     found.candidate = std::move(candidate);

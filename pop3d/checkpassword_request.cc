@@ -1,13 +1,13 @@
 #include "checkpassword_request.h"
 
-#include <openssl/crypto.h>
+#include <string.h>  // explicit_bzero
 
 #include <cerrno>
 #include <cstring>
 
 namespace ms::checkpassword {
 
-Request::~Request() { OPENSSL_cleanse(password.data(), password.size()); }
+Request::~Request() { explicit_bzero(password.data(), password.size()); }
 
 Result<Request> ParseRequest(std::string_view data) {
   if (data.size() > kMaxRequest) return MakeError("request longer than 512 octets");
@@ -35,12 +35,12 @@ Result<std::string> ReadRequest(int fd, const Deadline& deadline) {
     if (n < 0) return MakeError(std::string("unable to read fd 3: ") + std::strerror(errno));
     data.append(buf, static_cast<size_t>(n));
     if (data.size() > kMaxRequest) {
-      OPENSSL_cleanse(data.data(), data.size());
-      OPENSSL_cleanse(buf, sizeof buf);
+      explicit_bzero(data.data(), data.size());
+      explicit_bzero(buf, sizeof buf);
       return MakeError("request longer than 512 octets");
     }
   }
-  OPENSSL_cleanse(buf, sizeof buf);
+  explicit_bzero(buf, sizeof buf);
   return data;
 }
 

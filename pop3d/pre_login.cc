@@ -22,60 +22,73 @@ std::string RemoteIp() {
   return ip ? ip : "unknown";
 }
 
-}  // namespace
+struct PreLoginConfig {
+  std::string greeting;
+  std::string me;
+  int timeout_seconds = 600;
+  int fail_delay_ms = 2000;
+};
 
-int RunPreLogin(int argc, char** argv) {
-  SetLogProgram("mailsuite-pop3d");
-  IgnoreSignal(SIGPIPE);
-  FdTransport transport(0, 1);
-  Output out(transport, 60);
-  if (argc < 1) {
-    LogLine("usage").Add("error", "mailsuite-pop3d checkpassword-program [args...]").Emit();
-    return kExitUsage;
-  }
+Result<PreLoginConfig> LoadConfig() {
   Control control;
   Result<std::string> greeting = control.LineOrMe("pop3greeting");
+  if (!greeting.ok()) return greeting.error();
   Result<std::string> me = control.Me();
+  if (!me.ok()) return me.error();
   Result<long> timeout = control.Number("timeoutpop3d", 600, 1, 86400);
+  if (!timeout.ok()) return timeout.error();
   Result<long> fail_delay = control.Number("pop3faildelay", 2000, 0, 60000);
-  for (const Error* e : {greeting.ok() ? nullptr : &greeting.error(),
-                         me.ok() ? nullptr : &me.error(),
-                         timeout.ok() ? nullptr : &timeout.error(),
-                         fail_delay.ok() ? nullptr : &fail_delay.error()}) {
-    if (e == nullptr) continue;
-    LogLine("config-error").Add("error", e->message).Emit();
-    out.Put("-ERR [SYS/TEMP] configuration error, try again later\r\n");
-    out.Flush();
-    return kExitConfig;
-  }
-  std::string checker = FindProgram(argv[0]);
-  if (checker.empty()) {
-    LogLine("config-error").Add("error", std::string("checker not found: ") + argv[0]).Emit();
-    out.Put("-ERR [SYS/TEMP] configuration error, try again later\r\n");
-    out.Flush();
-    return kExitConfig;
-  }
-  std::vector<std::string> command{checker};
-  for (int i = 1; i < argc; ++i) command.emplace_back(argv[i]);
-  command.push_back(ProgramPath("mailsuite-pop3d"));
-  command.push_back("-d");
-  command.push_back("-t");
-  command.push_back(std::to_string(*timeout));
-  command.push_back("Maildir");
-  std::string timestamp = "<" + std::to_string(getpid()) + "." + std::to_string(time(nullptr)) +
-                          "@" + *me + ">";
-  LoginChecker login_checker(std::move(command), std::move(timestamp),
-                             static_cast<int>(*fail_delay));
-  LoginSession session(login_checker, CapabilityOptions{});
-  LineReader reader(transport, /*read_ahead=*/false);
-  Output replies(transport, static_cast<int>(*timeout));
+  if (!fail_delay.ok()) return fail_delay.error();
+  PreLoginConfig config;
   // A control file line cannot hold LF, but it can hold CR or other
   // control bytes: they must not end or garble the greeting line.
   for (char& c : *greeting) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
-  replies.Put("+OK " + *greeting + "\r\n");
-  SessionEnd end = ServeCommands(reader, replies, static_cast<int>(*timeout), session);
+  config.greeting = std::move(*greeting);
+  config.me = std::move(*me);
+  config.timeout_seconds = static_cast<int>(*timeout);
+  config.fail_delay_ms = static_cast<int>(*fail_delay);
+  return config;
+}
+
+int ConfigFailure(Transport& transport, const std::string& why) {
+  LogLine("config-error").Add("error", why).Emit();
+  transport.Write("-ERR [SYS/TEMP] configuration error, try again later\r\n",
+                  Deadline::AfterSeconds(60));
+  return kExitConfig;
+}
+
+}  // namespace
+
+int RunPreLogin(int argc, char** argv) {
+  SetLogProgram("mailsuite-pop3d");
+  IgnoreSignal(SIGPIPE);
+  if (argc < 1) {
+    LogLine("usage").Add("error", "mailsuite-pop3d checkpassword-program [args...]").Emit();
+    return kExitUsage;
+  }
+  FdTransport transport(0, 1);
+  Result<PreLoginConfig> config = LoadConfig();
+  if (!config.ok()) return ConfigFailure(transport, config.error().message);
+  std::string checker = FindProgram(argv[0]);
+  if (checker.empty()) return ConfigFailure(transport, std::string("checker not found: ") + argv[0]);
+  std::vector<std::string> command{checker};
+  for (int i = 1; i < argc; ++i) command.emplace_back(argv[i]);
+  command.push_back(ProgramPath("mailsuite-pop3d"));
+  command.push_back("-d");
+  command.push_back("-t");
+  command.push_back(std::to_string(config->timeout_seconds));
+  command.push_back("Maildir");
+  std::string timestamp = "<" + std::to_string(getpid()) + "." + std::to_string(time(nullptr)) +
+                          "@" + config->me + ">";
+  LoginChecker login_checker(std::move(command), std::move(timestamp),
+                             config->fail_delay_ms);
+  LoginSession session(login_checker, CapabilityOptions{});
+  LineReader reader(transport, /*read_ahead=*/false);
+  Output replies(transport, config->timeout_seconds);
+  replies.Put("+OK " + config->greeting + "\r\n");
+  SessionEnd end = ServeCommands(reader, replies, config->timeout_seconds, session);
   // After a login the post-login role logs the session itself, unless it
   // was killed before it could.
   if (session.logged_in() && login_checker.killed_by() == 0) return 0;

@@ -15,7 +15,7 @@ Status QueueClient::Start(const std::string& program) {
   spec.argv = {program};
   spec.fds = {{0, message_read.get()}, {1, envelope_read.get()}, {6, reply_write.get()}};
   auto pid = Spawn(spec);
-  if (!pid) return MakeError("unable to run " + program + ": " + pid.error().message);
+  if (!pid) return pid.error();  // names the program already
   child_ = Child(*pid);
   return Ok{};
 }

@@ -49,14 +49,16 @@ class Dataset {
   Listing LookupIp4(uint32_t ip) const;
   Listing LookupDomain(std::string_view name) const;
 
+ public:
+  struct Entry {
+    uint32_t net;
+    uint32_t value;  // index into values_, top bit: exclusion
+  };
+
  private:
   struct Value {
     uint32_t a = 0x7f000002;
     int32_t txt = -1;  // index into templates_, -1: no TXT
-  };
-  struct Entry {
-    uint32_t net;
-    uint32_t value;  // index into values_, top bit: exclusion
   };
   static constexpr uint32_t kExcluded = 0x80000000u;
 

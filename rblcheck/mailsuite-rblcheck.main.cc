@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +23,7 @@ constexpr int kExitNotListed = 0, kExitListed = 1, kExitUsage = 100, kExitTempor
 
 const char kUsage[] =
     "usage: mailsuite-rblcheck [-k] [-r zone[:lo-hi]]... [-a zone]... [-d type:file[,file]]... "
-    "address|domain...\n";
+    "address|domain|-...\n";
 
 struct Source {
   std::string label;
@@ -36,9 +37,30 @@ struct Subject {
   std::string prefix;  // DNS name prefix: reversed address or "domain."
 };
 
+constexpr size_t kBatch = 64;  // subjects whose DNS questions are in flight together
+
 [[noreturn]] void Fail(int code, const std::string& message) {
+  std::fflush(stdout);
   ms::WriteAll(2, "mailsuite-rblcheck: " + message + "\n");
   _exit(code);
+}
+
+Subject MakeSubject(std::string text) {
+  Subject s;
+  s.text = std::move(text);
+  s.ip = ParseIp(s.text);
+  if (s.ip) {
+    s.prefix = ReversedPrefix(s.ip->ToString());
+    return s;
+  }
+  if (s.text.empty() || s.text.size() > 253 ||
+      s.text.find_first_of(std::string_view(" \t\r\n/\\\0", 7)) != std::string::npos) {
+    Fail(kExitUsage, "not an address or domain: " + s.text);
+  }
+  std::string domain = s.text;
+  while (!domain.empty() && domain.back() == '.') domain.pop_back();
+  s.prefix = domain + ".";
+  return s;
 }
 
 std::string Quote(const std::string& text) { return " \"" + text + "\""; }
@@ -135,41 +157,54 @@ int main(int argc, char** argv) {
     }
     src.dataset = std::make_unique<Dataset>(std::move(*set));
   }
-  std::vector<Subject> subjects;
-  for (int i = optind; i < argc; ++i) {
-    Subject s;
-    s.text = argv[i];
-    s.ip = ParseIp(s.text);
-    if (s.ip) {
-      s.prefix = ReversedPrefix(s.ip->ToString());
-    } else {
-      if (s.text.empty() || s.text.size() > 253 || s.text.find_first_of(" \t\r\n/\\") != std::string::npos) {
-        Fail(kExitUsage, "not an address or domain: " + s.text);
-      }
-      std::string domain = s.text;
-      while (!domain.empty() && domain.back() == '.') domain.pop_back();
-      s.prefix = domain + ".";
-    }
-    subjects.push_back(std::move(s));
-  }
-  // Every DNS question goes out before the first answer is awaited.
-  ParallelResolver resolver(ConfiguredServers());
-  std::vector<std::unique_ptr<ZoneCheck>> checks;
-  for (const Subject& s : subjects) {
-    for (const Source& src : sources) {
-      checks.push_back(src.dataset ? nullptr : std::make_unique<ZoneCheck>(&resolver, s.prefix, src.zone));
-    }
-  }
+  // Subjects from the command line, or one per line on stdin for "-";
+  // DNS questions go out a batch at a time, all of a batch before the
+  // first answer is awaited.
   bool listed = false, temporary = false;
-  size_t k = 0;
-  for (const Subject& s : subjects) {
-    for (const Source& src : sources) {
-      ZoneCheck* check = checks[k++].get();
-      int code = check ? ReportDns(s, src, check) : ReportDataset(s, src);
-      listed |= code == kExitListed;
-      temporary |= code == kExitTemporary;
+  bool any_dns = false;
+  for (const Source& src : sources) any_dns |= !src.dataset;
+  const std::vector<DnsServer> servers = any_dns ? ConfiguredServers() : std::vector<DnsServer>{};
+  std::vector<Subject> batch;
+  auto flush = [&]() {
+    ParallelResolver resolver(servers);
+    std::vector<std::unique_ptr<ZoneCheck>> checks;
+    for (const Subject& s : batch) {
+      for (const Source& src : sources) {
+        checks.push_back(src.dataset ? nullptr
+                                     : std::make_unique<ZoneCheck>(&resolver, s.prefix, src.zone));
+      }
     }
+    size_t k = 0;
+    for (const Subject& s : batch) {
+      for (const Source& src : sources) {
+        ZoneCheck* check = checks[k++].get();
+        int code = check ? ReportDns(s, src, check) : ReportDataset(s, src);
+        listed |= code == kExitListed;
+        temporary |= code == kExitTemporary;
+      }
+    }
+    batch.clear();
+  };
+  auto add = [&](std::string text) {
+    batch.push_back(MakeSubject(std::move(text)));
+    if (batch.size() >= kBatch) flush();
+  };
+  for (int i = optind; i < argc; ++i) {
+    if (std::string_view(argv[i]) != "-") {
+      add(argv[i]);
+      continue;
+    }
+    char* line = nullptr;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+      std::string text(line, static_cast<size_t>(n));
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+      if (!text.empty()) add(std::move(text));
+    }
+    std::free(line);
   }
+  flush();
   std::fflush(stdout);
   return listed ? kExitListed : temporary ? kExitTemporary : kExitNotListed;
 }

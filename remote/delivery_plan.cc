@@ -65,7 +65,10 @@ bool SelfIdentity::IsSelf(std::string_view name, const std::vector<IpAddress>& h
   if (!me.empty() && LowerCase(name) == me) return true;
   if (load_local_addresses && addresses.empty()) addresses = LocalAddresses();
   for (const IpAddress& a : host_addresses) {
-    if (std::find(addresses.begin(), addresses.end(), a) != addresses.end()) return true;
+    IpAddress plain = a.Unmapped();
+    for (const IpAddress& mine : addresses) {
+      if (mine.Unmapped() == plain) return true;
+    }
   }
   return false;
 }

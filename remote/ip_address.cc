@@ -37,6 +37,12 @@ std::string IpAddress::ToString() const {
   return buf;
 }
 
+IpAddress IpAddress::Unmapped() const {
+  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (!v6 || std::memcmp(bytes.data(), kMapped, 12) != 0) return *this;
+  return V4(reinterpret_cast<const char*>(bytes.data() + 12));
+}
+
 std::vector<IpAddress> LocalAddresses() {
   std::vector<IpAddress> out;
   struct ifaddrs* list = nullptr;

@@ -19,6 +19,8 @@ struct IpAddress {
   // "1.2.3.4" or an IPv6 text form (inet_pton).
   static std::optional<IpAddress> Parse(std::string_view text);
   std::string ToString() const;
+  // ::ffff:a.b.c.d as the IPv4 address it is; any other address unchanged.
+  IpAddress Unmapped() const;
   bool operator==(const IpAddress& other) const = default;
 };
 

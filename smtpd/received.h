@@ -5,7 +5,7 @@
 //
 // LF line ends, as the queue stores messages.  Client-supplied text (HELO,
 // the reverse DNS name) is made safe: octets outside printable ASCII and
-// the characters that would end the comment become '?'; lengths bounded.
+// the characters that would open or end the comment become '?'; lengths bounded.
 #ifndef MAILSUITE_SMTPD_RECEIVED_H_
 #define MAILSUITE_SMTPD_RECEIVED_H_
 

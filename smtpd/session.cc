@@ -41,6 +41,16 @@ const char* PathError(PathArgError e, bool sender) {
   return "501 5.5.4 syntax error";
 }
 
+// Why a message that reached its end is refused, or nullptr.  The bare
+// CR/LF check comes first: it is the one that protects the session.
+const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
+  if (decoder.bare_lf() || decoder.bare_cr())
+    return "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
+  if (databytes && decoder.octets() > databytes) return "552 5.3.4 message size exceeds fixed maximum message size";
+  if (decoder.header_too_big()) return "552 5.3.4 message header section too large";
+  return nullptr;
+}
+
 }  // namespace
 
 Session::Session(const Config& config, Transport* transport, SinkFactory sinks, SessionHooks hooks)
@@ -136,7 +146,7 @@ Session::Step Session::Dispatch(const Command& command) {
       Reply("250 2.0.0 ok");
       break;
     case Verb::kNoop: Reply("250 2.0.0 ok"); break;
-    case Verb::kVrfy: Reply("252 2.5.2 send some mail, I'll try my best"); break;
+    case Verb::kVrfy: Reply("252 2.0.0 send some mail, I'll try my best"); break;
     case Verb::kHelp: Reply("214 2.0.0 see RFC 5321"); break;
     case Verb::kQuit:
       Reply("221 2.0.0 " + config_.me + " closing connection");
@@ -257,34 +267,19 @@ Session::Step Session::Data(const Command& command) {
     end_reason_ = "write error";
     return Step::kStop;
   }
-  std::string chunk = FormatReceived({helo_, config_.remote_host, config_.remote_ip, config_.me,
-                                      protocol_.empty() ? (esmtp_ ? "ESMTP" : "SMTP") : protocol_},
-                                     hooks_.now());
+  std::string chunk = ReceivedLine();
   DataDecoder decoder(kMaxHeaderBytes);
-  std::string refusal;
+  const char* refusal = nullptr;
   while (!decoder.done()) {
     ReadStatus status = input_.Fill(ClientDeadline());
     if (status != ReadStatus::kOk) {
       sink->Abort();
-      LogMessage("aborted", status == ReadStatus::kTimeout ? "timeout in DATA" : "client gone in DATA",
-                 decoder.octets(), "");
-      if (status == ReadStatus::kTimeout) {
-        Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
-        end_reason_ = "timeout";
-      } else {
-        end_reason_ = status == ReadStatus::kEof ? "eof" : "read error";
-      }
-      return Step::kStop;
+      return EndInData(status, decoder.octets());
     }
     input_.Consume(decoder.Feed(input_.Pending(), &chunk));
-    if (refusal.empty()) {
-      if (decoder.bare_lf() || decoder.bare_cr())
-        refusal = "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
-      else if (config_.databytes && decoder.octets() > config_.databytes)
-        refusal = "552 5.3.4 message size exceeds fixed maximum message size";
-      else if (decoder.header_too_big())
-        refusal = "552 5.3.4 message header section too large";
-      if (!refusal.empty()) {
+    if (refusal == nullptr) {
+      refusal = DataRefusal(decoder, config_.databytes);
+      if (refusal != nullptr) {
         decoder.Discard();  // keep reading to the real end, queue nothing
         chunk.clear();
         sink->Abort();
@@ -297,7 +292,7 @@ Session::Step Session::Data(const Command& command) {
     }
   }
   ++messages_;
-  if (!refusal.empty()) {
+  if (refusal != nullptr) {
     Reply(refusal);
     LogMessage("refused", refusal, decoder.octets(), "");
   } else {
@@ -308,6 +303,24 @@ Session::Step Session::Data(const Command& command) {
   }
   ResetTransaction();
   return Step::kContinue;
+}
+
+std::string Session::ReceivedLine() const {
+  std::string_view protocol = protocol_;
+  if (protocol.empty()) protocol = esmtp_ ? "ESMTP" : "SMTP";
+  return FormatReceived({helo_, config_.remote_host, config_.remote_ip, config_.me, protocol}, hooks_.now());
+}
+
+Session::Step Session::EndInData(ReadStatus status, uint64_t octets) {
+  bool timeout = status == ReadStatus::kTimeout;
+  LogMessage("aborted", timeout ? "timeout in DATA" : "client gone in DATA", octets, "");
+  if (timeout) {
+    Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
+    end_reason_ = "timeout";
+  } else {
+    end_reason_ = status == ReadStatus::kEof ? "eof" : "read error";
+  }
+  return Step::kStop;
 }
 
 void Session::LogMessage(std::string_view result, std::string_view detail, uint64_t bytes,

@@ -69,6 +69,8 @@ class Session {
   void Mail(const Command& command);
   void Rcpt(const Command& command);
   Step Data(const Command& command);
+  Step EndInData(ReadStatus status, uint64_t octets);
+  std::string ReceivedLine() const;
   void ResetTransaction();
   void LogMessage(std::string_view result, std::string_view detail, uint64_t bytes, std::string_view id);
   Deadline ClientDeadline() const;

@@ -94,3 +94,13 @@ def recording_queue(tmp_path, exit_code=0):
         f"exit {exit_code}\n")
     os.chmod(script, 0o755)
     return script, rec
+
+
+def assert_deferred(root, home, text, **kw):
+    """Runs a delivery that must fail temporarily, saying text, with
+    nothing delivered to the Maildir."""
+    cp = run_local(root, home, **kw)
+    assert cp.returncode == 111, cp.stdout
+    assert text in reason(cp)
+    assert home.new_messages() == []
+    return cp

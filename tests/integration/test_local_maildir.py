@@ -4,7 +4,7 @@ import re
 import socket
 import time
 
-from local_support import MESSAGE, Home, reason, run_local, write_queue_file
+from local_support import MESSAGE, Home, assert_deferred, reason, run_local, write_queue_file
 
 
 def test_maildir_name_and_content(root, tmp_path):
@@ -151,10 +151,7 @@ def test_changed_quota_or_big_maildirsize_rebuilds_by_scan(root, tmp_path):
 def test_malformed_quota_defers(root, tmp_path):
     home = Home(tmp_path / "joe")
     quota_env(root, "lots")
-    cp = run_local(root, home)
-    assert cp.returncode == 111
-    assert "quota" in reason(cp)
-    assert home.new_messages() == []
+    assert_deferred(root, home, "quota")
 
 
 def test_users_entry_without_quota_uses_defaultquota(root, tmp_path):
@@ -170,10 +167,7 @@ def test_users_entry_without_quota_uses_defaultquota(root, tmp_path):
 def test_malformed_users_line_defers(root, tmp_path):
     home = Home(tmp_path / "joe")
     root.users.write_text(f"joe@example.test:1000:1000:{home.path}:$6$salt$hash:lots\n")
-    cp = run_local(root, home)
-    assert cp.returncode == 111
-    assert "users database" in reason(cp)
-    assert home.new_messages() == []
+    assert_deferred(root, home, "users database")
 
 
 def test_no_quota_still_updates_an_existing_maildirsize(root, tmp_path):
@@ -205,3 +199,11 @@ def test_reads_a_file_written_by_mailsuite_queue(root, tmp_path):
     data = msg.read_bytes()
     assert data.startswith(b"Return-Path: <alice@example.org>\nDelivered-To: joe@example.test\nReceived: ")
     assert data.endswith(MESSAGE)  # and not the envelope after it
+
+
+def test_empty_mailsuite_quota_falls_back_to_defaultquota(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    quota_env(root, "1C")
+    assert run_local(root, home, env={"MAILSUITE_QUOTA": ""}).returncode == 0
+    assert run_local(root, home, env={"MAILSUITE_QUOTA": ""}).returncode == 111
+    assert run_local(root, home, env={"MAILSUITE_QUOTA": "0S"}).returncode == 0  # explicitly none

@@ -2,7 +2,7 @@
 written)."""
 import os
 
-from local_support import Home, reason, run_local
+from local_support import Home, assert_deferred, reason, run_local
 
 NOBODY = 65534
 
@@ -10,10 +10,7 @@ NOBODY = 65534
 def test_home_owned_by_another_user(root, tmp_path):
     home = Home(tmp_path / "joe")
     os.chown(home.path, NOBODY, NOBODY)
-    cp = run_local(root, home)
-    assert cp.returncode == 111
-    assert "belongs to another user" in reason(cp)
-    assert home.new_messages() == []
+    assert_deferred(root, home, "belongs to another user")
 
 
 def test_world_writable_and_sticky_home(root, tmp_path):
@@ -30,10 +27,7 @@ def test_world_writable_and_sticky_home(root, tmp_path):
 def test_maildir_owned_by_another_user(root, tmp_path):
     home = Home(tmp_path / "joe")
     os.chown(home.maildir, NOBODY, NOBODY)
-    cp = run_local(root, home)
-    assert cp.returncode == 111
-    assert "belongs to another user" in reason(cp)
-    assert home.new_messages() == []
+    assert_deferred(root, home, "belongs to another user")
 
 
 def test_group_or_world_writable_dot_file(root, tmp_path):
@@ -107,3 +101,10 @@ def test_usage_errors_defer(root, tmp_path):
     assert cp.stdout.startswith(b"usage:")
     cp = run_local(root, "relative/home")
     assert cp.returncode == 111
+
+
+def test_huge_dot_file_is_refused(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    home.dot(".qmail", "./mbox\n" + "#" * (1 << 20))
+    assert_deferred(root, home, "too large")
+    assert not (home.path / "mbox").exists()

@@ -109,3 +109,20 @@ def test_greeting_control_characters_are_masked_and_stls_is_not_offered(pop3, ro
     assert c.line().startswith(b"+OK")
     assert b"STLS\r\n" not in c.multiline()
     assert c.lines(2) == [b"-ERR STLS not available\r\n", b"+OK bye\r\n"]
+
+
+def test_configuration_and_checker_failures_are_temporary_errors(pop3, root):
+    server = pop3({"alice@example.test": "pw"})
+    # A users line the checker cannot trust: it exits 111.
+    with open(root.users, "a") as f:
+        f.write("carol@example.test:0:0:/nonexistent::\n")
+    c = server.connect()
+    c.send("USER carol@example.test\r\nPASS x\r\n")
+    assert c.lines(2) == [b"+OK send PASS\r\n",
+                          b"-ERR [SYS/TEMP] unable to check the password, try again later\r\n"]
+    c.send("QUIT\r\n")
+    assert c.line() == b"+OK bye\r\n"
+    root.set("timeoutpop3d", "soon")
+    c = server.connect()
+    assert c.greeting == b"-ERR [SYS/TEMP] configuration error, try again later\r\n"
+    assert c.closed()

@@ -159,8 +159,8 @@ def test_qmailqueue_and_queue_failures(root, tmp_path):
         assert b"refused the message: 5.7.1 virus found" in r.stderr
     r = inject(root, ["x@y.test"], b"Subject: x\n\nx\n",
                env=dict(root.env, QMAILQUEUE=str(tmp_path / "missing")))
-    assert r.returncode in (70, 71, 75), r.stderr  # cannot run the queue program
-    assert r.stderr.startswith(b"mailsuite-inject: ")
+    assert r.returncode == 71, r.stderr  # cannot run the queue program
+    assert r.stderr.startswith(b"mailsuite-inject: unable to run ")
     assert mess_files(root.queue) == []
 
 
@@ -170,3 +170,33 @@ def test_inject_name_and_bp(root):
     r = inject(root, ["-bp"], b"")
     assert r.returncode == 0
     assert "<x@y.test>  pending remote" in r.stdout.decode()
+
+
+def test_unreadable_stdin_exit_74(root):
+    d = os.open(str(root.path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        r = run([prog("sendmail"), "x@y.test"], env=root.env, stdin=d)
+    finally:
+        os.close(d)
+    assert r.returncode == 74
+    assert b"unable to read the message" in r.stderr
+
+
+def test_killed_sendmail_leaves_nothing(root):
+    """sendmail killed while streaming: its queue program sees the message
+    end without an envelope, exits 54 and keeps nothing."""
+    import subprocess
+    import time
+    p = subprocess.Popen([prog("sendmail"), "x@y.test"], stdin=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=root.env)
+    p.stdin.write(b"Subject: killed\n\n" + b"k" * 400000)
+    p.stdin.flush()
+    time.sleep(0.2)
+    p.kill()
+    p.wait(timeout=10)
+    p.stdin.close()
+    deadline = time.monotonic() + 10
+    while list((root.queue / "tmp").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list((root.queue / "tmp").iterdir()) == []
+    assert mess_files(root.queue) == []

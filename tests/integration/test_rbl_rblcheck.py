@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from dnsserver import DnsServer
-from rbl_harness import RBLCHECK, RBLDNSD_IP, Rbldnsd, env_for
+from rbl_harness import start_dns, stop_dns, RBLCHECK, RBLDNSD_IP, Rbldnsd, env_for
 
 IP4SET = """# test ip4set
 $1 see http://bl.test/
@@ -152,7 +152,7 @@ def test_temporary_failure_exit_111():
     srv = DnsServer("127.0.0.72")
     srv.fault("2.0.0.127.fail.test", "SERVFAIL")
     srv.add("2.0.0.127.ok.test", "A", "127.0.0.2")
-    srv.start()
+    start_dns(srv)
     try:
         env = env_for("127.0.0.72", MAILSUITE_DNS_TIMEOUT="1")
         r = rblcheck(["-r", "fail.test", "127.0.0.2"], env)
@@ -160,7 +160,7 @@ def test_temporary_failure_exit_111():
         r = rblcheck(["-r", "fail.test", "-r", "ok.test", "127.0.0.2"], env)
         assert r.returncode == 1   # a listing is an answer even when another zone failed
     finally:
-        srv.stop()
+        stop_dns(srv)
 
 
 def test_ipv6_address_in_dns_zone(zones):

@@ -168,3 +168,24 @@ def test_usage_errors_exit_100():
         p = subprocess.run([prog("mailsuite-remote")] + argv, capture_output=True, timeout=10, input=b"")
         assert p.returncode == 100
         assert p.stdout.startswith(b"D") and p.stdout.endswith(b"\0")
+
+
+def test_message_queued_by_mailsuite_queue(rroot, zone):
+    """fd 0 as mailsuite-send passes it: the mess/ file mailsuite-queue wrote."""
+    import os
+    mx(zone, "ex.test", (10, "mx1.ex.test", sink_ip(1)))
+    sink = start_sink(rroot, SmtpSink(sink_ip(1)))
+    env_r, env_w = os.pipe()
+    os.write(env_w, b"Fs@src.test\0Ta@ex.test\0\0")
+    os.close(env_w)
+    q = subprocess.run([prog("mailsuite-queue")], input=b"Subject: q\n\n.hello\n", stdout=env_r,
+                       env=rroot.env, timeout=30)
+    os.close(env_r)
+    assert q.returncode == 0
+    (queued,) = list((rroot.queue / "mess").iterdir())
+    with open(queued, "rb") as f:
+        report, _, _ = remote(rroot, "ex.test", "s@src.test", ["a@ex.test"], stdin=f)
+    assert [l for l, _ in report] == ["r", "K"]
+    raw = sink.messages[0]["raw"]
+    assert raw.startswith(b"Received: ") and raw.endswith(b"Subject: q\r\n\r\n..hello\r\n")
+    assert b"Fs@src.test" not in raw

@@ -14,7 +14,7 @@ def test_greeting_hides_version_and_ehlo_lists_extensions(root, smtpd):
     assert ehlo.split("\n") == ["250-mail.example.test", "250-PIPELINING", "250-8BITMIME",
                                 "250-SIZE", "250 ENHANCEDSTATUSCODES"]
     assert c.cmd("HELP").startswith("214 2.0.0")
-    assert c.cmd("VRFY root").startswith("252 2.5.2")
+    assert c.cmd("VRFY root").startswith("252 2.0.0")
     assert c.cmd("EXPN list").startswith("502 5.5.1")
     assert c.cmd("MAIL FROM <a@b>").startswith("501 5.5.4")
     assert c.cmd("RSET") == "250 2.0.0 ok"

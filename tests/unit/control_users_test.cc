@@ -119,11 +119,7 @@ TEST_CASE("users edit: concurrent editors lose no update (flock)", "[control][us
 
 TEST_CASE("users edit: ReadPasswordLine", "[control][users]") {
   auto feed = [](const std::string& data) {
-    ms::UniqueFd r, w;
-    REQUIRE(ms::MakePipe(&r, &w));
-    REQUIRE(ms::WriteAll(w.get(), data));
-    w.reset();
-    return ms::control::ReadPasswordLine(r.get());
+    return ms::control::ReadPasswordLine(ms::test::PipeWith(data).get());
   };
   CHECK(*feed("secret\n") == "secret");
   CHECK(*feed("secret\r\nignored second line\n") == "secret");

@@ -249,4 +249,7 @@ TEST_CASE("address: HostInList (rcpthosts)", "[lib][address]") {
   CHECK(!ms::HostInList("", hosts));
   CHECK(!ms::HostInList("anything", {}));
   CHECK(!ms::HostInList("x", {"."}));
+  CHECK(ms::HostInList("trailing.example", {"Trailing.Example."}));
+  CHECK(!ms::HostInList(".", {"."}));
+  CHECK(ms::HostInList("example.org", {".org."}));
 }

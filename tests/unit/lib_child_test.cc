@@ -77,6 +77,17 @@ TEST_CASE("child: fd map with swapped fds", "[lib][child]") {
   CHECK(Drain(p_read) == "two\n");
 }
 
+TEST_CASE("child: target fds above the temporaries' usual range", "[lib][child]") {
+  ms::UniqueFd r, w;
+  REQUIRE(ms::MakePipe(&r, &w));
+  ms::SpawnSpec spec{{"/bin/bash", "-c", "echo high >&70"}, {{65, r.get()}, {70, w.get()}}, nullptr};
+  auto pid = ms::Spawn(spec);
+  REQUIRE(pid.ok());
+  w.reset();
+  CHECK(ms::WaitFor(*pid).code == 0);
+  CHECK(Drain(r) == "high\n");
+}
+
 TEST_CASE("child: stdin and stdout swapped onto each other's pipes", "[lib][child]") {
   ms::UniqueFd in_read, in_write, out_read, out_write;
   REQUIRE(ms::MakePipe(&in_read, &in_write));

@@ -136,5 +136,15 @@ TEST_CASE("control: a corrupt cdb is an error, not a silent no", "[lib][control]
   }
   dir.Write("bad.cdb", bad);
   CHECK(!c.CdbContains("bad.cdb", "example.com").ok());
+  // A record claiming ~4 GiB of data: refused without allocating it.
+  REQUIRE(ms::control::WriteCdbAtomic(dir / "huge.cdb", {{"k", "v"}}, 0644).ok());
+  std::string cdb = dir.Read("huge.cdb");
+  REQUIRE(cdb.substr(2048 + 8, 1) == "k");
+  cdb[2048 + 4] = cdb[2048 + 5] = cdb[2048 + 6] = '\xff';
+  cdb[2048 + 7] = '\xf0';
+  dir.Write("huge.cdb", cdb);
+  auto huge = c.CdbLookup("huge.cdb", "k");
+  REQUIRE(!huge.ok());
+  CHECK_THAT(huge.error().message, Catch::Contains("corrupt"));
 }
 

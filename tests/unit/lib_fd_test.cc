@@ -59,6 +59,15 @@ TEST_CASE("fd: ReadFile errors name the file, ENOENT is distinguishable", "[lib]
   CHECK(isdir.error().code == EISDIR);
   dir.Write("f", std::string("a\0b", 3));
   CHECK(*ms::ReadFile(dir / "f") == std::string("a\0b", 3));
+  dir.Write("empty", "");
+  CHECK(ms::ReadFile(dir / "empty")->empty());
+  std::string big(3 * 1024 * 1024 + 1, 'z');
+  dir.Write("big", big);
+  CHECK(*ms::ReadFile(dir / "big") == big);
+  // Files whose size stat cannot tell (procfs says 0) are read to the end.
+  auto proc = ms::ReadFile("/proc/self/status");
+  REQUIRE(proc.ok());
+  CHECK(proc->find("Pid:") != std::string::npos);
 }
 
 TEST_CASE("fd: WriteFileAtomic replaces whole files", "[lib][fd]") {

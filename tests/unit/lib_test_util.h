@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "fd.h"
+
 namespace ms::test {
 
 class TempDir {
@@ -61,6 +63,13 @@ class ScopedEnv {
   const char* name_;
   std::optional<std::string> old_;
 };
+
+// The read end of a pipe that holds data and then end of file.
+inline UniqueFd PipeWith(std::string_view data) {
+  UniqueFd r, w;
+  if (!MakePipe(&r, &w) || !WriteAll(w.get(), data)) return UniqueFd();
+  return r;
+}
 
 }  // namespace ms::test
 

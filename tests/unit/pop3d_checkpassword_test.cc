@@ -51,16 +51,12 @@ TEST_CASE("checkpassword: request parsing", "[pop3d][checkpassword]") {
 
 TEST_CASE("checkpassword: reading fd 3 is bounded", "[pop3d][checkpassword]") {
   auto feed = [](const std::string& data) {
-    ms::UniqueFd r, w;
-    REQUIRE(ms::MakePipe(&r, &w));
-    REQUIRE(ms::WriteAll(w.get(), data));
-    w.reset();
-    return cp::ReadRequest(r.get(), ms::Deadline::AfterSeconds(5));
+    return cp::ReadRequest(ms::test::PipeWith(data).get(), ms::Deadline::AfterSeconds(5));
   };
   CHECK(*feed("u\0p\0t\0"s) == "u\0p\0t\0"s);
   CHECK(feed(std::string(512, 'x')).ok());
   CHECK(!feed(std::string(513, 'x')).ok());
-  CHECK(!cp::ReadRequest(-1, ms::Deadline::AfterSeconds(1)).ok());
+  CHECK(!cp::ReadRequest(9999, ms::Deadline::AfterSeconds(5)).ok());  // not an open fd
   ms::UniqueFd r, w;
   REQUIRE(ms::MakePipe(&r, &w));
   REQUIRE(ms::WriteAll(w.get(), "u\0p"s));  // writer never closes

@@ -84,6 +84,8 @@ TEST_CASE("MX: ourselves and every less-preferred host are removed", "[remote][m
   hosts = {host(5, "MAIL2.TT.TEST", "192.0.2.5")};
   CHECK(DropSelfAndLessPreferred(&hosts, self));
   CHECK(hosts.empty());
+  hosts = {host(5, "a.test", "::ffff:192.0.2.99")};  // our IPv4 address, IPv6-mapped
+  CHECK(DropSelfAndLessPreferred(&hosts, self));
   hosts = {host(5, "a.test", "192.0.2.1"), host(7, "b.test", "192.0.2.2")};
   CHECK_FALSE(DropSelfAndLessPreferred(&hosts, self));
   CHECK(hosts.size() == 2);

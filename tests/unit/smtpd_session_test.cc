@@ -55,7 +55,7 @@ TEST_CASE("smtpd session: sequence errors, unknown and syntax", "[smtpd]") {
   const char* expected[] = {"503 5.5.1 send HELO", "501 5.5.4 syntax: HELO", "250 mail.example.test\r\n",
                             "503 5.5.1 need MAIL before RCPT", "503 5.5.1 need MAIL before DATA",
                             "250 2.1.0 ok", "503 5.5.1 nested MAIL", "554 5.5.1 no valid recipients",
-                            "502 5.5.1", "252 2.5.2", "214 2.0.0", "250 2.0.0 ok", "502 5.5.1"};
+                            "502 5.5.1", "252 2.0.0", "214 2.0.0", "250 2.0.0 ok", "502 5.5.1"};
   size_t pos = 0;
   for (const char* e : expected) {
     INFO(e);
@@ -254,4 +254,20 @@ TEST_CASE("smtpd session: an authenticated client may relay", "[smtpd]") {
   s.Run();
   REQUIRE(q.queued.size() == 1);
   CHECK(q.queued[0].envelope.recipients == std::vector<std::string>{"u@other.test"});
+}
+
+TEST_CASE("smtpd Received date matches gmtime", "[smtpd]") {
+  for (time_t t : {static_cast<time_t>(0), static_cast<time_t>(951782400), static_cast<time_t>(1700000000),
+                   static_cast<time_t>(4102444799), static_cast<time_t>(-86401), static_cast<time_t>(1709251199)}) {
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char expect[64];
+    strftime(expect, sizeof expect, "%a, %-d %b %Y %H:%M:%S +0000", &tm);
+    CHECK(Rfc5322Date(t) == expect);
+  }
+}
+
+TEST_CASE("smtpd Received keeps an address-literal HELO", "[smtpd]") {
+  CHECK(FormatReceived({"[192.0.2.9]", "h.example", "192.0.2.9", "me.example", "SMTP"}, 0)
+            .rfind("Received: from [192.0.2.9] (h.example [192.0.2.9])\n\tby me.example with SMTP; ", 0) == 0);
 }
