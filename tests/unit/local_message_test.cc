@@ -184,3 +184,9 @@ TEST_CASE("quota spec: a count-only quota sets no byte limit", "[local]") {
   CHECK(q->bytes == 0);
   CHECK(q->count == 1);
 }
+
+TEST_CASE("quota spec: plain numbers have the Maildir++ form's range", "[local]") {
+  CHECK(!ms::local::ParseQuotaSpec("10013333333333333333").ok());  // > INT64_MAX
+  CHECK(!ms::local::ParseQuotaSpec("-1").ok());
+  CHECK(ms::local::ParseQuotaSpec("9223372036854775807")->bytes == 9223372036854775807ull);
+}
