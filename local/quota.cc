@@ -146,8 +146,11 @@ MaildirSizeFile ParseMaildirSize(std::string_view text) {
       f.malformed = true;
       break;
     }
-    f.usage.bytes += bytes;
-    f.usage.count += count;
+    if (__builtin_add_overflow(f.usage.bytes, bytes, &f.usage.bytes) ||
+        __builtin_add_overflow(f.usage.count, count, &f.usage.count)) {
+      f.malformed = true;  // nonsense: rebuild by scanning
+      break;
+    }
   }
   return f;
 }
