@@ -10,7 +10,9 @@ namespace ms {
 class SignalPipe {
  public:
   // Installs handlers for the given signals (SA_RESTART off so blocking
-  // calls return EINTR).  Call once per process.
+  // calls return EINTR).  May be called again to add signals; a forked
+  // child that calls it gets a pipe of its own (the parent's inherited
+  // ends are closed if still open, never an fd number reused since).
   static bool Install(std::initializer_list<int> signals);
   // The read end: readable when a signal has arrived.
   static int fd();

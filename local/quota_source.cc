@@ -20,7 +20,9 @@ Result<QuotaSpec> Parsed(std::string_view text, std::string_view where) {
 }  // namespace
 
 Result<QuotaSpec> QuotaFor(const std::string& user, const std::string& address) {
-  if (const char* env = ::getenv("MAILSUITE_QUOTA"); env != nullptr) return Parsed(env, "$MAILSUITE_QUOTA");
+  // Empty means "the entry sets none": the default applies.
+  if (const char* env = ::getenv("MAILSUITE_QUOTA"); env != nullptr && *env != '\0')
+    return Parsed(env, "$MAILSUITE_QUOTA");
   for (const std::string& key : {address, user}) {
     auto entry = LookupUser(UsersFile(), key);
     if (!entry.ok()) {

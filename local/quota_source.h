@@ -1,6 +1,7 @@
 // Where a recipient's quota comes from, first match wins:
-//   1. $MAILSUITE_QUOTA, set by send's root spawner (which can read the
-//      users database; the recipient usually cannot, as it holds
+//   1. $MAILSUITE_QUOTA when not empty, set by send's root spawner from
+//      the users-database entry (FormatQuota: "" when the entry has
+//      none) — the recipient cannot read the database itself (0600,
 //      password hashes);
 //   2. the users database (lib/users.h) entry for local@domain, or for
 //      user when that is an address; an entry with an empty quota field

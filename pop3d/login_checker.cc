@@ -3,22 +3,34 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "child.h"
-#include "deadline.h"
 #include "fd.h"
 
 namespace ms::pop3d {
 
 namespace {
 
-void SleepUntil(int64_t at_ms) {
-  for (int64_t now = MonotonicMs(); now < at_ms; now = MonotonicMs()) {
-    int64_t left = at_ms - now;
-    struct timespec ts = {static_cast<time_t>(left / 1000), static_cast<long>(left % 1000) * 1000000};
-    nanosleep(&ts, nullptr);
+struct timespec Now() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts;
+}
+
+// Sleeps until exactly `ms` after `start` (absolute, so neither rounding
+// nor an interrupted sleep shortens the delay).
+void SleepUntil(struct timespec start, int ms) {
+  struct timespec at = start;
+  at.tv_sec += ms / 1000;
+  at.tv_nsec += static_cast<long>(ms % 1000) * 1000000;
+  if (at.tv_nsec >= 1000000000) {
+    at.tv_sec += 1;
+    at.tv_nsec -= 1000000000;
+  }
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr) == EINTR) {
   }
 }
 
@@ -41,7 +53,7 @@ std::string FindProgram(const std::string& program) {
 }
 
 AuthResult LoginChecker::Authenticate(std::string_view user, std::string_view password) {
-  int64_t started = MonotonicMs();
+  struct timespec started = Now();
   UniqueFd read_end, write_end;
   if (!MakePipe(&read_end, &write_end)) {
     last_error_ = "pipe failed";
@@ -73,7 +85,7 @@ AuthResult LoginChecker::Authenticate(std::string_view user, std::string_view pa
   }
   if (status.code == 0) return AuthResult::kSessionDone;
   if (status.code == 1) {
-    SleepUntil(started + fail_delay_ms_);
+    SleepUntil(started, fail_delay_ms_);
     return AuthResult::kRejected;
   }
   last_error_ = "checker exit " + std::to_string(status.code);

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <dns.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/random.h>

@@ -161,9 +161,12 @@ int main(int argc, char** argv) {
   // DNS questions go out a batch at a time, all of a batch before the
   // first answer is awaited.
   bool listed = false, temporary = false;
+  bool any_dns = false;
+  for (const Source& src : sources) any_dns |= !src.dataset;
+  const std::vector<DnsServer> servers = any_dns ? ConfiguredServers() : std::vector<DnsServer>{};
   std::vector<Subject> batch;
   auto flush = [&]() {
-    ParallelResolver resolver(ConfiguredServers());
+    ParallelResolver resolver(servers);
     std::vector<std::unique_ptr<ZoneCheck>> checks;
     for (const Subject& s : batch) {
       for (const Source& src : sources) {

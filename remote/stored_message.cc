@@ -2,13 +2,16 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
+#include <memory>
 
 namespace ms::remote {
 
 namespace {
 
 constexpr size_t kChunk = 64 * 1024;
+
+// A read buffer that is not zeroed first: it is always overwritten.
+std::unique_ptr<char[]> ChunkBuffer() { return std::make_unique_for_overwrite<char[]>(kChunk); }
 
 Error ReadError() { return MakeError(std::string("unable to read the message: ") + std::strerror(errno)); }
 
@@ -21,12 +24,12 @@ Result<StoredMessage> StoredMessage::Load(int fd) {
   m.input_ = *input;
   m.in_memory_ = !m.input_.seekable;
   bool last_was_cr = false;
-  std::vector<char> buf(kChunk);
+  auto buf = ChunkBuffer();
   for (;;) {
-    ssize_t n = m.input_.Read(buf.data(), buf.size());
+    ssize_t n = m.input_.Read(buf.get(), kChunk);
     if (n < 0) return ReadError();
     if (n == 0) break;
-    std::string_view chunk(buf.data(), static_cast<size_t>(n));
+    std::string_view chunk(buf.get(), static_cast<size_t>(n));
     ScanMessageChunk(chunk, &last_was_cr, &m.facts_);
     if (m.in_memory_) m.memory_.append(chunk);
   }
@@ -41,12 +44,12 @@ Status StoredMessage::Stream(const std::function<bool(std::string_view)>& take) 
     return Ok{};
   }
   if (!input_.Rewind()) return ReadError();
-  std::vector<char> buf(kChunk);
+  auto buf = ChunkBuffer();
   for (;;) {
-    ssize_t n = input_.Read(buf.data(), buf.size());
+    ssize_t n = input_.Read(buf.get(), kChunk);
     if (n < 0) return ReadError();
     if (n == 0) return Ok{};
-    if (!take(std::string_view(buf.data(), static_cast<size_t>(n)))) return Ok{};
+    if (!take(std::string_view(buf.get(), static_cast<size_t>(n)))) return Ok{};
   }
 }
 

@@ -69,8 +69,11 @@ Result<SendConfig> LoadSendConfig(const Control& control) {
   c.doublebounceto = line("doublebounceto", "postmaster");
   c.doublebouncehost = line("doublebouncehost", c.me);
   c.defaultdelivery = line("defaultdelivery", "./Maildir/");
-  c.concurrencylocal = number("concurrencylocal", 10, 1, 1000);
-  c.concurrencyremote = number("concurrencyremote", 20, 1, 1000);
+  // At most kMaxConcurrency: each running delivery has one reply in
+  // flight on its spawner's socket, and that many always fit in the
+  // socket buffer (SPAWNER.md), so neither side can block on the other.
+  c.concurrencylocal = number("concurrencylocal", 10, 1, kMaxConcurrency);
+  c.concurrencyremote = number("concurrencyremote", 20, 1, kMaxConcurrency);
   c.queuelifetime = number("queuelifetime", 604800, 0, 100L * 365 * 86400);
   c.queuescan = number("queuescan", 300, 1, 86400);
   c.retrylocal = number("retrylocal", 10, 1, 3600);

@@ -16,6 +16,8 @@ struct VirtualDomain {
   std::string prepend;  // empty: an exception, deliver remotely
 };
 
+inline constexpr long kMaxConcurrency = 200;
+
 struct SendConfig {
   std::string me;
   std::vector<std::string> locals;          // lower case

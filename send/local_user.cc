@@ -3,19 +3,12 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
-#include <charconv>
-
 #include "address.h"
+#include "users.h"
 
 namespace ms::send {
 
 namespace {
-
-bool ParseId(std::string_view text, unsigned* value) {
-  if (text.empty() || text.size() > 10) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
 
 // Calls try_name(prefix, ext, dash) for the whole local part and then for
 // every prefix ending before a '-', longest first; stops at the first true.
@@ -31,33 +24,11 @@ bool ForEachUserPrefix(std::string_view local, F try_name) {
 
 }  // namespace
 
-std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text) {
+std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text, size_t* malformed) {
+  UsersDb db = ParseUsers(text);
+  *malformed = db.errors.size();
   std::map<std::string, VirtualUser> users;
-  while (!text.empty()) {
-    size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-    if (line.empty() || line.front() == '#') continue;
-    std::string_view f[6];
-    size_t n = 0;
-    while (n < 6) {
-      size_t colon = n == 5 ? std::string_view::npos : line.find(':');
-      f[n++] = line.substr(0, colon);
-      if (colon == std::string_view::npos) break;
-      line.remove_prefix(colon + 1);
-    }
-    if (n < 4) continue;
-    VirtualUser u;
-    unsigned uid = 0, gid = 0;
-    if (f[0].empty() || f[0].find('@') == std::string_view::npos || !ParseId(f[1], &uid) ||
-        !ParseId(f[2], &gid) || f[3].empty() || f[3].front() != '/' ||
-        f[3].find('\0') != std::string_view::npos)
-      continue;
-    u.uid = uid;
-    u.gid = gid;
-    u.home = std::string(f[3]);
-    users[LowerCase(f[0])] = std::move(u);
-  }
+  for (auto& e : db.entries) users.emplace(e.address, VirtualUser{e.uid, e.gid, e.home});
   return users;
 }
 
@@ -79,18 +50,19 @@ std::optional<LocalTarget> FindLocalTarget(const Route& route,
                                            const std::map<std::string, VirtualUser>& users,
                                            const AccountLookup& accounts) {
   std::optional<LocalTarget> found;
-  std::string original = LowerCase(route.original_local);
   if (!users.empty()) {
-    ForEachUserPrefix(original, [&](std::string_view name, std::string_view ext,
-                                    const char* dash) {
-      std::string key = std::string(name) + "@" + route.domain;
-      auto it = users.find(key);
-      if (it == users.end()) return false;
-      found = LocalTarget{key, it->second.uid, it->second.gid, it->second.home,
-                          route.original_local, dash, std::string(ext), route.domain};
-      return true;
-    });
-    if (found) return found;
+    for (const std::string& local : {route.original_local, LowerCase(route.original_local)}) {
+      ForEachUserPrefix(local, [&](std::string_view name, std::string_view ext,
+                                   const char* dash) {
+        std::string key = std::string(name) + "@" + route.domain;
+        auto it = users.find(key);
+        if (it == users.end()) return false;
+        found = LocalTarget{key, it->second.uid, it->second.gid, it->second.home,
+                            route.original_local, dash, std::string(ext), route.domain};
+        return true;
+      });
+      if (found) return found;
+    }
   }
   std::string local = LowerCase(route.local);
   ForEachUserPrefix(local, [&](std::string_view name, std::string_view ext, const char* dash) {

@@ -1,11 +1,11 @@
 // Who a local recipient is: the mailsuite users database (virtual
 // mailboxes) first, then system accounts the qmail-getpw way.
 //
-// Users database (lib/users.h once on main; format fixed by the
-// foundation issue): one line per mailbox, `address:uid:gid:home:hash:quota`,
-// '#' comments.  A recipient local-EXT@domain matches the entry for
-// local@domain with the extension EXT (longest entry wins), as qmail
-// matches users with extensions.
+// Users database (lib/users.h, control/USERS.md): one line per mailbox,
+// `address:uid:gid:home:hash:quota`.  A recipient local-EXT@domain
+// matches the entry for local@domain with the extension EXT (longest entry
+// wins), as qmail matches users with extensions; the local part is
+// compared exactly first, then lower-cased (qmail-getpw folds case).
 //
 // System accounts (qmail-getpw): the local part, lower-cased, is tried as
 // a user name, then each prefix ending before a '-' (longest first); the
@@ -43,9 +43,9 @@ struct VirtualUser {
   std::string home;
 };
 
-// Parses the users database text; malformed lines are skipped.  Keys are
-// lower-cased addresses.
-std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text);
+// The users database as send needs it, keyed by address as lib/users.h
+// normalises it (domain lower case).  *malformed counts skipped lines.
+std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text, size_t* malformed);
 
 struct SystemAccount {
   std::string name;

@@ -112,9 +112,9 @@ Status QueueStore::AppendStates(const std::string& id, const std::vector<StateRe
   return Ok{};
 }
 
-void QueueStore::Finish(const std::string& id) const {
+void QueueStore::Finish(const std::string& id, bool has_state_file) const {
   ::unlink(layout_.MessPath(id).c_str());
-  ::unlink(layout_.StatePath(id).c_str());
+  if (has_state_file) ::unlink(layout_.StatePath(id).c_str());
 }
 
 Status QueueStore::MoveToBad(const std::string& id) const {

@@ -78,14 +78,22 @@ void Scheduler::ReloadUsersIfChanged() {
   if (mtime == users_mtime_ns_) return;
   users_mtime_ns_ = mtime;
   users_.clear();
+  users_problem_.clear();
   if (mtime == -2) return;
   auto text = ReadFile(path);
   if (!text) {
     LogLine("alert").Add("what", "users").Add("reason", text.error().message).Emit();
+    users_problem_ = "Unable to read the users database. (#4.3.0)";
     users_mtime_ns_ = -1;  // try again next time
     return;
   }
-  users_ = ParseUsersDatabase(*text);
+  size_t malformed = 0;
+  users_ = ParseUsersDatabase(*text, &malformed);
+  if (malformed > 0) {
+    LogLine("alert").Add("what", "users").Add("reason", path + " has malformed lines")
+        .Add("lines", malformed).Emit();
+    users_problem_ = "The users database has malformed lines; not bouncing. (#4.3.0)";
+  }
 }
 
 bool Scheduler::OpenTrigger() {
@@ -167,6 +175,7 @@ void Scheduler::LoadMessage(const std::string& id, int64_t now) {
   msg.id = id;
   msg.header = stored->header;
   msg.sender = std::move(stored->envelope.sender);
+  msg.has_state_file = stored->has_state_file;
   msg.rcpts.resize(stored->envelope.recipients.size());
   LogLine("new").Add("msg", id).Add("bytes", static_cast<unsigned long long>(msg.header.message_length))
       .Add("from", msg.sender).Add("rcpts", msg.rcpts.size()).Emit();
@@ -269,8 +278,13 @@ bool Scheduler::StartLocal(int64_t now) {
       .Add("msg", msg.id).Add("channel", "local").Add("to", r.address).Emit();
   auto target = FindLocalTarget(r.route, users_, accounts_);
   if (!target) {
+    // A broken users database must not turn into bounces: the mailbox may
+    // be on one of its bad lines.
     r.state = RState::kInFlight;
-    Record(msg, job.rcpts, {{Outcome::kFailure, kNoMailbox}}, job.number, now);
+    RecipientOutcome o = users_problem_.empty()
+                             ? RecipientOutcome{Outcome::kFailure, kNoMailbox}
+                             : RecipientOutcome{Outcome::kDeferral, users_problem_};
+    Record(msg, job.rcpts, {o}, job.number, now);
     return true;
   }
   SpawnRequest req;
@@ -445,6 +459,7 @@ void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
     return;
   }
   bool created = false;
+  msg.has_state_file = true;
   Status s = store_.AppendStates(msg.id, records, &created);
   if (!s) LogLine("alert").Add("msg", msg.id).Add("reason", s.error().message).Emit();
   if (complete) FinishMessage(msg, now);
@@ -465,7 +480,7 @@ bool Scheduler::FinishMessage(Msg& msg, int64_t now) {
     msg.bounce_retry_at = now + kBounceRetrySeconds;
     return false;
   }
-  store_.Finish(msg.id);
+  store_.Finish(msg.id, msg.has_state_file);
   LogLine("end").Add("msg", msg.id).Emit();
   messages_.erase(msg.id);
   return true;

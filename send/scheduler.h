@@ -56,6 +56,7 @@ class Scheduler {
     std::string sender;
     std::vector<Rcpt> rcpts;
     int inflight = 0;
+    bool has_state_file = false;  // it may exist (a failed append may have created it)
     int64_t bounce_retry_at = 0;  // nonzero: the bounce could not be queued yet
   };
   struct Job {
@@ -101,6 +102,9 @@ class Scheduler {
   SendConfig config_;
   std::map<std::string, VirtualUser> users_;
   int64_t users_mtime_ns_ = -1;
+  // Why an unknown local recipient must be deferred rather than bounced
+  // (the users database is unreadable or has malformed lines); "" if not.
+  std::string users_problem_;
   AccountLookup accounts_;
 
   UniqueFd trigger_;

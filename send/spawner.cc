@@ -32,40 +32,45 @@ bool ParseSigned(std::string_view text, int* value) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
-[[noreturn]] void ChildFail(const std::string& what) {
-  // The deliverer's fd 1 is the scheduler's report pipe: say why there,
-  // and exit 111 so the delivery is deferred.
-  std::string line = what + ": " + std::strerror(errno) + "\n";
-  [[maybe_unused]] ssize_t n = ::write(1, line.data(), line.size());
+// The deliverer's fd 1 is the scheduler's report pipe: say why there, and
+// exit 111 so the delivery is deferred.  Runs in a vfork child: plain
+// system calls only, no allocation.
+[[noreturn]] void ChildFail(const char* what) {
+  [[maybe_unused]] ssize_t n = ::write(1, what, std::strlen(what));
   _exit(111);
 }
 
-// In the forked child: become the user, take the fds, exec.
-[[noreturn]] void ExecDeliverer(const SpawnerOptions& options, const SpawnRequest& req, int fd0,
-                                int fd1) {
-  if (::dup2(fd0, 0) < 0 || ::dup2(fd1, 1) < 0) _exit(111);
-  if (fd0 > 1) ::close(fd0);
-  if (fd1 > 1) ::close(fd1);
-  for (int signo : {SIGPIPE, SIGCHLD, SIGTERM, SIGHUP, SIGALRM}) DefaultSignal(signo);
+// Everything the child needs, built before vfork so that the child only
+// makes system calls (it shares our memory until it execs).
+struct ExecPlan {
+  std::vector<char*> argv;
+  bool switch_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  int fd0 = -1;
+  int fd1 = -1;
+};
+
+// In the vfork child: take the fds, reset signals, become the user, exec.
+[[noreturn]] void ExecDeliverer(const ExecPlan& plan) {
+  if (::dup2(plan.fd0, 0) < 0 || ::dup2(plan.fd1, 1) < 0) _exit(111);
+  if (plan.fd0 > 1) ::close(plan.fd0);
+  if (plan.fd1 > 1) ::close(plan.fd1);
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  for (int signo : {SIGPIPE, SIGCHLD, SIGTERM, SIGHUP, SIGALRM}) ::sigaction(signo, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (options.switch_user) {
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (plan.switch_user) {
     // qmail-lspawn never delivers as root; neither do we.
-    if (req.uid == 0) {
-      errno = EPERM;
-      ChildFail("refusing to deliver as root");
-    }
-    if (::setgroups(1, &req.gid) != 0) ChildFail("setgroups");
-    if (::setgid(req.gid) != 0) ChildFail("setgid");
-    if (::setuid(req.uid) != 0) ChildFail("setuid");
+    if (plan.uid == 0) ChildFail("refusing to deliver as root (#4.3.0)\n");
+    if (::setgroups(1, &plan.gid) != 0) ChildFail("unable to set groups (#4.3.0)\n");
+    if (::setgid(plan.gid) != 0) ChildFail("unable to set gid (#4.3.0)\n");
+    if (::setuid(plan.uid) != 0) ChildFail("unable to set uid (#4.3.0)\n");
   }
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(options.program.c_str()));
-  for (const auto& a : req.args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  ::execv(options.program.c_str(), argv.data());
-  ChildFail("unable to run " + options.program);
+  ::execv(plan.argv[0], plan.argv.data());
+  ChildFail("unable to run the deliverer (#4.3.0)\n");
 }
 
 // Receives one request and its two fds.  Returns false at end of file.
@@ -141,11 +146,19 @@ void Reply(int sock, uint64_t job, int status) {
       LogLine("bad-request").Add("bytes", data.size()).Emit();
       continue;
     }
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::close(sock);
-      ExecDeliverer(options, *req, fd0.release(), fd1.release());
-    }
+    ExecPlan plan;
+    plan.argv.push_back(const_cast<char*>(options.program.c_str()));
+    for (auto& a : req->args) plan.argv.push_back(a.data());
+    plan.argv.push_back(nullptr);
+    plan.switch_user = options.switch_user;
+    plan.uid = req->uid;
+    plan.gid = req->gid;
+    plan.fd0 = fd0.get();
+    plan.fd1 = fd1.get();
+    // vfork: no copy of our page tables per delivery; we wait (suspended)
+    // only until the child has exec'd.  The socket is close-on-exec.
+    pid_t pid = ::vfork();
+    if (pid == 0) ExecDeliverer(plan);
     if (pid < 0) {
       // Report a temporary failure as if the deliverer had exited 111.
       Reply(sock, req->job, 111 << 8);

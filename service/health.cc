@@ -114,22 +114,22 @@ Verdict CheckSmtpGreeting(const HealthOptions& options) {
 }
 
 Verdict CheckQueueSpace(const HealthOptions& options) {
+  // The same limit smtpd enforces (452 at MAIL): control/queueminfree.
   Verdict v{false, "queue space " + options.queue_dir, ""};
   Control control(options.control_dir);
-  auto limit = control.Number("queuefreepercent", 10, 0, 100);
+  auto limit = control.Number("queueminfree", 16777216, 0, 1L << 60);
   if (!limit) return {false, v.what, limit.error().message};
   struct statvfs s;
   if (::statvfs(options.queue_dir.c_str(), &s) != 0) {
     v.detail = std::string("statvfs: ") + std::strerror(errno);
     return v;
   }
-  double free_pct = s.f_blocks ? 100.0 * static_cast<double>(s.f_bavail) / static_cast<double>(s.f_blocks) : 0;
-  double inode_pct = s.f_files ? 100.0 * static_cast<double>(s.f_favail) / static_cast<double>(s.f_files) : 100;
-  char detail[160];
-  std::snprintf(detail, sizeof detail, "%.1f%% space and %.1f%% inodes free (limit %ld%%)",
-                free_pct, inode_pct, *limit);
+  unsigned long long free_bytes = static_cast<unsigned long long>(s.f_bavail) * s.f_frsize;
+  char detail[200];
+  std::snprintf(detail, sizeof detail, "%llu MiB and %llu inodes free (limit %ld MiB, 100 inodes)",
+                free_bytes >> 20, static_cast<unsigned long long>(s.f_favail), *limit >> 20);
   v.detail = detail;
-  v.ok = free_pct >= static_cast<double>(*limit) && inode_pct >= static_cast<double>(*limit);
+  v.ok = free_bytes >= static_cast<unsigned long long>(*limit) && s.f_favail >= 100;
   return v;
 }
 

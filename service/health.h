@@ -28,8 +28,8 @@ struct HealthOptions {
 std::vector<Verdict> CheckServices(const HealthOptions& options);
 // Connects to the SMTP port and expects a 220 greeting in time.
 Verdict CheckSmtpGreeting(const HealthOptions& options);
-// Free space and inodes of the queue filesystem against
-// control/queuefreepercent (default 10).
+// Free space and inodes of the queue filesystem against smtpd's limit,
+// control/queueminfree (bytes, default 16 MiB) and 100 inodes.
 Verdict CheckQueueSpace(const HealthOptions& options);
 // One-minute load against control/refusela (no limit: always ok).
 Verdict CheckLoad(const HealthOptions& options);

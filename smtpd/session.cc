@@ -29,6 +29,16 @@ const char* RcptRefusal(RcptVerdict verdict) {
   return "250 2.1.5 ok";
 }
 
+// The reason mailsuite-stats counts a refused recipient under.
+const char* RcptCategory(RcptVerdict verdict) {
+  switch (verdict) {
+    case RcptVerdict::kBadRcpt: return "badrcptto";
+    case RcptVerdict::kNoDomain: return "syntax";
+    case RcptVerdict::kTempFail: return "tempfail";
+    default: return "relay";
+  }
+}
+
 const char* PathError(PathArgError e, bool sender) {
   switch (e) {
     case PathArgError::kSyntax: return sender ? "501 5.5.4 syntax: MAIL FROM:<address>" : "501 5.5.4 syntax: RCPT TO:<address>";
@@ -71,6 +81,18 @@ bool Session::Flush() {
   bool ok = transport_->Write(output_, ClientDeadline());
   output_.clear();
   return ok;
+}
+
+void Session::Refuse(std::string_view what, std::string_view category, std::string_view argument,
+                     std::string_view reply) {
+  LogLine("refused")
+      .Add("ip", config_.remote_ip)
+      .Add("what", what)
+      .Add("category", category)
+      .Add("arg", argument.substr(0, 300))
+      .Add("reply", reply)
+      .Emit();
+  Reply(reply);
 }
 
 void Session::set_transport(Transport* transport) {
@@ -192,19 +214,19 @@ void Session::Mail(const Command& command) {
   MailArgs args;
   PathArgError e = ParseMailArgs(command.arg, &args);
   if (e != PathArgError::kNone) {
-    Reply(PathError(e, true));
+    Refuse("mail", "syntax", command.arg, PathError(e, true));
     return;
   }
   if (args.has_size && config_.databytes && args.size > config_.databytes) {
-    Reply("552 5.3.4 message size exceeds fixed maximum message size");
+    Refuse("mail", "size", command.arg, "552 5.3.4 message size exceeds fixed maximum message size");
     return;
   }
   if (hooks_.queue_has_room && !hooks_.queue_has_room(args.has_size ? args.size : 0)) {
-    Reply("452 4.3.1 insufficient system storage, try again later");
+    Refuse("mail", "storage", command.arg, "452 4.3.1 insufficient system storage, try again later");
     return;
   }
   if (!args.path.null && IsBadAddress(config_.relay.badmailfrom, args.path.mailbox)) {
-    Reply("553 5.7.1 sender refused (badmailfrom)");
+    Refuse("mail", "badmailfrom", command.arg, "553 5.7.1 sender refused (badmailfrom)");
     return;
   }
   has_sender_ = true;
@@ -221,19 +243,19 @@ void Session::Rcpt(const Command& command) {
   PathArgError e = ParseRcptArgs(command.arg, &args);
   if (e != PathArgError::kNone) {
     ++rcpt_refused_;
-    Reply(PathError(e, false));
+    Refuse("rcpt", "syntax", command.arg, PathError(e, false));
     return;
   }
   long limit = config_.maxrcpt > 0 ? config_.maxrcpt : kHardMaxRcpt;
   if (static_cast<long>(recipients_.size()) >= limit) {
     ++rcpt_refused_;
-    Reply("452 4.5.3 too many recipients");
+    Refuse("rcpt", "maxrcpt", command.arg, "452 4.5.3 too many recipients");
     return;
   }
   RcptDecision d = CheckRecipient(config_.relay, args.path, authenticated_);
   if (d.verdict != RcptVerdict::kAccept) {
     ++rcpt_refused_;
-    Reply(RcptRefusal(d.verdict));
+    Refuse("rcpt", RcptCategory(d.verdict), command.arg, RcptRefusal(d.verdict));
     return;
   }
   recipients_.push_back(std::move(d.address));

@@ -52,6 +52,10 @@ class Session {
 
   // For extensions.
   void Reply(std::string_view line);
+  // Logs a refused MAIL or RCPT (one `refused` line, read by
+  // mailsuite-stats) and answers it.
+  void Refuse(std::string_view what, std::string_view category, std::string_view argument,
+              std::string_view reply);
   bool Flush();
   InputBuffer& input() { return input_; }
   void set_transport(Transport* transport);

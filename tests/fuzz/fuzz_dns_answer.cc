@@ -1,27 +1,31 @@
-// libFuzzer: a DNS answer packet against a fixed query (TXT or A), with
-// the query id and question patched in often enough to reach the records.
+// libFuzzer target: DNS answer parsing for mailsuite-remote
+// (remote/resolver.h ParseAnswers), the part of a DNS reply we read
+// ourselves: records, compression pointers, CNAME chains.  The first byte
+// picks the query type and name; the rest is the packet.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
-#include "rblcheck/dns_packet.h"
+#include "remote/resolver.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace ms::rbl;
-  if (size < 1) return 0;
-  uint16_t type = (data[0] & 1) ? kTypeTxt : kTypeA;
-  std::string query = BuildQuery(0x1234, *NameToWire("2.0.0.127.bl.test"), type);
-  std::string packet(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (data[0] & 2) {
-    // Make it relevant: the query's header and question, then fuzz data.
-    std::string relevant = query;
-    relevant[2] = static_cast<char>(0x81);
-    relevant += packet;
-    if (relevant.size() > 7) relevant[7] = static_cast<char>(data[0] >> 2);  // answer count
-    packet = relevant;
+  if (size == 0) return 0;
+  static const char* const kTypes[] = {"\0\x01", "\0\x1c", "\0\x0f", "\0\x05"};
+  static const std::string kNames[] = {ms::remote::WireFromDotted("example.test"),
+                                       ms::remote::WireFromDotted("a.b")};
+  const char* qtype = kTypes[data[0] & 3];
+  const std::string& name = kNames[(data[0] >> 2) & 1];
+  std::string_view packet(reinterpret_cast<const char*>(data) + 1, size - 1);
+  std::vector<ms::remote::RawRecord> records;
+  std::string final_name;
+  if (ms::remote::ParseAnswers(packet, name, qtype, &records, &final_name)) {
+    (void)ms::remote::DottedFromWire(final_name);
+    for (const auto& r : records) {
+      if (r.rdata.size() > packet.size()) __builtin_trap();
+      (void)ms::remote::DottedFromWire(r.rdata_name);
+    }
   }
-  Answer a = ParseAnswer(packet, query);
-  (void)a;
-  NameToWire(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -7,6 +7,7 @@ Addresses used: 127.0.0.70 (rbldnsd), 127.0.0.71 and 127.0.0.72 (dnslib
 servers), all port 53, as the task assigns to the rbl component.
 """
 import errno
+import fcntl
 import os
 import pathlib
 import re
@@ -21,11 +22,38 @@ REFERENCE = "/usr/bin/rblsmtpd"
 OURS = prog("mailsuite-rblsmtpd")
 RBLCHECK = prog("mailsuite-rblcheck")
 RBLDNSD_IP = "127.0.0.70"
-BIND_WAIT = 90   # seconds to wait for a test address held by a parallel run
+BIND_WAIT = 240   # seconds to wait for a test address held by a parallel run
+
+
+class AddressLock:
+    """An exclusive lock on one test DNS address across processes: the same
+    tests run from another checkout at the same time (make check in
+    parallel) wait instead of sharing the address (rbldnsd binds with
+    SO_REUSEPORT, so two would split the queries between them)."""
+
+    def __init__(self, ip):
+        self.file = open(f"/tmp/mailsuite-test-dns-{ip}.lock", "a+")
+        deadline = time.monotonic() + BIND_WAIT
+        while True:
+            try:
+                fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.file.close()
+                    raise AssertionError(f"test address {ip} busy for {BIND_WAIT}s")
+                time.sleep(0.2)
+
+    def release(self):
+        if not self.file.closed:
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+            self.file.close()
 
 
 def start_dns(server):
-    """DnsServer.start(), waiting (bounded) while another run holds the address."""
+    """DnsServer.start() under the address's lock, waiting (bounded) while
+    something else still holds the address; stop with stop_dns."""
+    server.rbl_lock = AddressLock(server.ip)
     deadline = time.monotonic() + BIND_WAIT
     while True:
         try:
@@ -33,8 +61,14 @@ def start_dns(server):
         except OSError as e:
             server.stop()
             if e.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                server.rbl_lock.release()
                 raise
             time.sleep(0.5)
+
+
+def stop_dns(server):
+    server.stop()
+    server.rbl_lock.release()
 
 
 class Rbldnsd:
@@ -58,6 +92,7 @@ class Rbldnsd:
             cmd += ["-u", "rbldns"]   # rbldnsd refuses to run as root
         log_path = self.dir.parent / "rbldnsd.log"
         first = next(iter(zones))
+        self.lock = AddressLock(ip)
         # The address may be held for a while by the same tests run from
         # another checkout (make check in parallel): wait for it, bounded.
         deadline = time.monotonic() + BIND_WAIT
@@ -71,7 +106,9 @@ class Rbldnsd:
                 return
             self.log.close()
             text = log_path.read_text()
-            assert "Address already in use" in text and time.monotonic() < deadline, text
+            if "Address already in use" not in text or time.monotonic() > deadline:
+                self.lock.release()
+                raise AssertionError(text)
             time.sleep(0.5)
 
     def _answers(self, zone):
@@ -94,6 +131,7 @@ class Rbldnsd:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         self.log.close()
+        self.lock.release()
 
 
 class Run:

@@ -142,7 +142,10 @@ class SendInstance:
         os.kill(self.send.pid, sig)
 
     def queue_empty(self):
-        return not any((self.root.queue / "mess").iterdir())
+        """No message and no state file left (send unlinks mess/ID, then
+        state/ID)."""
+        return not any((self.root.queue / "mess").iterdir()) and \
+            not any((self.root.queue / "state").iterdir())
 
     def close(self):
         self.root.stop_all()

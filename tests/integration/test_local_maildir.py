@@ -199,3 +199,11 @@ def test_reads_a_file_written_by_mailsuite_queue(root, tmp_path):
     data = msg.read_bytes()
     assert data.startswith(b"Return-Path: <alice@example.org>\nDelivered-To: joe@example.test\nReceived: ")
     assert data.endswith(MESSAGE)  # and not the envelope after it
+
+
+def test_empty_mailsuite_quota_falls_back_to_defaultquota(root, tmp_path):
+    home = Home(tmp_path / "joe")
+    quota_env(root, "1C")
+    assert run_local(root, home, env={"MAILSUITE_QUOTA": ""}).returncode == 0
+    assert run_local(root, home, env={"MAILSUITE_QUOTA": ""}).returncode == 111
+    assert run_local(root, home, env={"MAILSUITE_QUOTA": "0S"}).returncode == 0  # explicitly none

@@ -162,3 +162,39 @@ def test_check_flags_old_queue_and_load(instance_dir):
     out = run([prog("mailsuite-check"), "--root", str(root)]).stdout.decode()
     assert "FAIL queue age: 1 messages" in out
     assert "FAIL load:" in out
+
+
+RECORDED = pathlib.Path(__file__).parent / "data" / "stats-recorded"
+
+
+def test_stats_on_a_recorded_log_gives_exact_counts():
+    """A log recorded from a real instance (setup --root, svscan, multilog):
+    4 messages accepted, 1 refused for badmailfrom and 1 over databytes;
+    2 local deliveries of 413 bytes; an unknown local user and an
+    undeliverable remote domain bounce; both bounces fail and double-bounce
+    to a postmaster that does not exist either (dropped)."""
+    r = run([prog("mailsuite-stats"), "-P", "all", "-z", "none.example",
+             str(RECORDED / "smtpd"), str(RECORDED / "send")])
+    assert r.returncode == 0
+    rows = {l.split()[0]: l.split()[1:] for l in r.stdout.decode().splitlines()
+            if l.startswith("  ") and l.split()[0] in ("smtp-in", "local", "remote")}
+    #                    messages bytes   deferrals failures
+    assert rows["smtp-in"] == ["4", str(231 + 231 + 249 + 267), "0", "0"]
+    assert rows["local"] == ["2", "826", "0", "4"]
+    assert rows["remote"] == ["0", "0", "0", "2"]
+    text = r.stdout.decode()
+    assert "rejected: badmailfrom=1 size=1\n" in text
+    assert "bounces 2, double bounces 2\n" in text
+    prom = run([prog("mailsuite-stats"), "-p", "-z", "none.example",
+                str(RECORDED / "smtpd"), str(RECORDED / "send")]).stdout.decode()
+    assert 'mailsuite_messages_total{channel="smtp-in"} 4\n' in prom
+    assert 'mailsuite_rejected_total{reason="size"} 1\n' in prom
+    assert 'mailsuite_failures_total{channel="remote"} 2\n' in prom
+
+
+def test_stats_reads_stdin_and_rejects_bad_usage():
+    data = (RECORDED / "smtpd" / "current").read_bytes()
+    r = run([prog("mailsuite-stats"), "-P", "all", "-z", "x"], input=data)
+    assert b"smtp-in             4" in r.stdout
+    assert run([prog("mailsuite-stats"), "-P", "week"]).returncode == 2
+    assert run([prog("mailsuite-stats"), "/nonexistent/file"]).returncode == 111

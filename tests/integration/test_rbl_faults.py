@@ -11,7 +11,7 @@ import concurrent.futures
 import pytest
 
 from dnsserver import DnsServer
-from rbl_harness import start_dns, OURS, REFERENCE, env_for, run_session
+from rbl_harness import start_dns, stop_dns, OURS, REFERENCE, env_for, run_session
 
 DNS_IP = "127.0.0.71"
 PROG = ["/bin/sh", "-c", "echo accepted; exit 7"]
@@ -30,6 +30,8 @@ CASES = [
     ("silent-open-then-anti", ["-r", "silent.test", "-a", "white.test", "-r", "listed.test"]),
     ("slow-listed", ["-b", "-r", "slow.test"]),
     ("truncated-then-tcp", ["-r", "tc.test"]),
+    ("two-txt-records", ["-b", "-r", "multi.test"]),
+    ("empty-txt-not-listed", ["-r", "empty.test"]),
     ("anti-truncated-then-tcp", ["-a", "tc.test", "-r", "listed.test"]),
     ("listed-before-silent", ["-r", "listed.test", "-c", "-r", "unasked.test"]),
 ]
@@ -47,6 +49,8 @@ EXPECTED = {
     "slow-listed": b"553 Slow listing",
     "truncated-then-tcp": b"451 Long text over TCP " + b"z" * 150 + b"y" * 31 + b"\r\n",
     "anti-truncated-then-tcp": b"accepted\n",
+    "two-txt-records": b"553 first partsecond?part",
+    "empty-txt-not-listed": b"accepted\n",
     "listed-before-silent": b"451 Listed by the fault server",
 }
 
@@ -63,6 +67,9 @@ def results():
     srv.add("2.0.0.127.tc.test", "TXT", '"Long text over TCP ' + "z" * 150 + '" "' + "y" * 200 + '"')
     srv.add("2.0.0.127.tc.test", "A", "127.0.0.2")
     srv.fault("2.0.0.127.tc.test", "TRUNCATE")   # UDP answers say TC: ask again over TCP
+    srv.add("2.0.0.127.multi.test", "TXT", '"first " "part"')
+    srv.add("2.0.0.127.multi.test", "TXT", '"second\\001part"')
+    srv.add("2.0.0.127.empty.test", "TXT", '""')
     srv.fault("2.0.0.127.unasked.test", "TIMEOUT")
     srv.delay("slow.test", 0.3)
     start_dns(srv)
@@ -74,7 +81,7 @@ def results():
                        for name, args in CASES for binary in (REFERENCE, OURS)}
             yield {key: f.result(timeout=120) for key, f in futures.items()}, srv
     finally:
-        srv.stop()
+        stop_dns(srv)
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CASES])

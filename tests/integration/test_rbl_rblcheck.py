@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from dnsserver import DnsServer
-from rbl_harness import start_dns, RBLCHECK, RBLDNSD_IP, Rbldnsd, env_for
+from rbl_harness import start_dns, stop_dns, RBLCHECK, RBLDNSD_IP, Rbldnsd, env_for
 
 IP4SET = """# test ip4set
 $1 see http://bl.test/
@@ -160,7 +160,7 @@ def test_temporary_failure_exit_111():
         r = rblcheck(["-r", "fail.test", "-r", "ok.test", "127.0.0.2"], env)
         assert r.returncode == 1   # a listing is an answer even when another zone failed
     finally:
-        srv.stop()
+        stop_dns(srv)
 
 
 def test_ipv6_address_in_dns_zone(zones):

@@ -239,3 +239,16 @@ def test_only_one_send_per_queue(inst):
     p = run(inst.as_user() + [prog("mailsuite-send")], env=inst.root.env, timeout=10)
     assert p.returncode == 111
     assert b"another mailsuite-send is running" in p.stderr
+
+
+def test_broken_users_database_defers_instead_of_bouncing(inst):
+    alice = inst.add_user("alice@example.test")
+    with open(inst.root.users, "a") as f:
+        f.write("mangled line without fields\n")
+    inst.start()
+    inst.inject(make_message("maybe on the bad line"), "alice@example.test", ["zed@example.test"])
+    wait_for(lambda: inst.events("delivery"), what="attempt")
+    d = inst.events("delivery")[0]
+    assert d["result"] == "deferral" and "malformed" in d["reason"]
+    assert inst.events("alert")[0]["what"] == "users"
+    assert maildir_messages(alice) == []  # no bounce

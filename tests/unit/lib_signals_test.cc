@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -51,4 +53,36 @@ TEST_CASE("signals: handlers interrupt blocking calls (no SA_RESTART)", "[lib][s
   REQUIRE(::sigaction(SIGALRM, nullptr, &sa) == 0);
   CHECK((sa.sa_flags & SA_RESTART) == 0);
   ms::DefaultSignal(SIGALRM);
+}
+
+TEST_CASE("signals: a forked child that closed inherited fds gets its own pipe", "[lib][signals]") {
+  REQUIRE(ms::SignalPipe::Install({SIGUSR1}));
+  int parent_fd = ms::SignalPipe::fd();
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // As a spawner does: close everything above 2, then reuse the numbers.
+    ::close_range(3, ~0U, 0);
+    int reused[8];
+    for (int& fd : reused) fd = ::open("/dev/null", O_WRONLY);
+    if (!ms::SignalPipe::Install({SIGUSR1})) _exit(10);
+    int fd = ms::SignalPipe::fd();
+    for (int r : reused)
+      if (r == fd) _exit(11);
+    ::raise(SIGUSR1);
+    struct pollfd p = {fd, POLLIN, 0};
+    if (::poll(&p, 1, 1000) != 1) _exit(12);
+    if (ms::SignalPipe::Take() != (1ULL << SIGUSR1)) _exit(13);
+    for (int r : reused)
+      if (::fcntl(r, F_GETFD) < 0) _exit(14);  // nothing of ours was closed
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // The parent's pipe is untouched.
+  CHECK(ms::SignalPipe::fd() == parent_fd);
+  CHECK(::fcntl(parent_fd, F_GETFD) >= 0);
+  ms::DefaultSignal(SIGUSR1);
 }

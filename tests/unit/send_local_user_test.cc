@@ -32,32 +32,38 @@ AccountLookup Fake() {
 }
 }  // namespace
 
-TEST_CASE("users database parsing skips malformed lines", "[send][users]") {
+TEST_CASE("users database: lib/users.h lines, malformed ones counted", "[send][users]") {
+  size_t malformed = 0;
   auto users = ParseUsersDatabase(
       "# comment\n"
-      "Alice@Example.test:1000:100:/home/alice:$6$hash:1000000\n"
-      "bob@example.test:1001:100:/home/bob:x:0\n"
-      "nodomain:1:1:/h:x:0\n"
-      "bad@example.test:-1:1:/h:x:0\n"
-      "bad2@example.test:1:99999999999:/h:x:0\n"
-      "rel@example.test:1:1:relative:x:0\n"
+      "Alice@Example.test:1000:100:/home/alice:!:1000000S\n"
+      "bob@example.test:1001:100:/home/bob:!:\n"
+      "nodomain:1:1:/h:!:\n"
+      "bad@example.test:-1:1:/h:!:\n"
+      "rel@example.test:1:1:relative:!:\n"
       "short@example.test:1:1\n"
       "\n"
-      "colons@example.test:7:7:/home/c:hash:with:colons\n"
-      "nul@example.test:1:1:/h\0x:x:0\n"s);
-  REQUIRE(users.size() == 3);
-  CHECK(users.at("alice@example.test").uid == 1000);
-  CHECK(users.at("alice@example.test").home == "/home/alice");
+      "nul@example.test:1:1:/h\0x:!:\n"s,
+      &malformed);
+  REQUIRE(users.size() == 2);
+  CHECK(users.at("Alice@example.test").uid == 1000);
+  CHECK(users.at("Alice@example.test").home == "/home/alice");
   CHECK(users.at("bob@example.test").gid == 100);
-  CHECK(users.at("colons@example.test").uid == 7);
-  CHECK(ParseUsersDatabase(std::string(100000, ':')).empty());
-  CHECK(ParseUsersDatabase("\0\0\0"s).empty());
+  CHECK(malformed == 5);
+  CHECK(ParseUsersDatabase(std::string(100000, ':'), &malformed).empty());
+  CHECK(malformed == 1);
+  CHECK(ParseUsersDatabase("\0\0\0"s, &malformed).empty());
 }
 
 TEST_CASE("virtual users match with extensions", "[send][users]") {
+  size_t malformed = 0;
   auto users = ParseUsersDatabase(
-      "alice@example.test:1000:100:/home/alice:x:0\n"
-      "alice-lists@example.test:1001:100:/home/lists:x:0\n");
+      "alice@example.test:1000:100:/home/alice:!:\n"
+      "alice-lists@example.test:1001:100:/home/lists:!:\n"
+      "Carol@example.test:1002:100:/home/carol:!:\n"
+      "carol@example.test:1003:100:/home/carol2:!:\n",
+      &malformed);
+  REQUIRE(malformed == 0);
   auto c = Config();
   auto t = FindLocalTarget(RouteRecipient("Alice@example.test", c), users, Fake());
   REQUIRE(t);
@@ -76,6 +82,10 @@ TEST_CASE("virtual users match with extensions", "[send][users]") {
   REQUIRE(t);
   CHECK(t->uid == 1001);
   CHECK(t->ext == "x");
+  // exact local part first, then folded
+  CHECK(FindLocalTarget(RouteRecipient("Carol@example.test", c), users, Fake())->uid == 1002);
+  CHECK(FindLocalTarget(RouteRecipient("carol@example.test", c), users, Fake())->uid == 1003);
+  CHECK(FindLocalTarget(RouteRecipient("CAROL@example.test", c), users, Fake())->uid == 1003);
 }
 
 TEST_CASE("system accounts the qmail-getpw way", "[send][users]") {

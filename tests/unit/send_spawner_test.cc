@@ -83,3 +83,45 @@ TEST_CASE("a spawner runs the program with the fds given and reports its status"
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("the switching spawner never runs anything as root", "[send][spawner]") {
+  if (::geteuid() != 0) {
+    SUCCEED("needs root to switch users");
+    return;
+  }
+  SpawnerOptions o;
+  o.program = "/bin/sh";
+  o.switch_user = true;
+  auto client = StartSpawner(o);
+  REQUIRE(client);
+  auto run = [&](uid_t uid, gid_t gid, std::string* output) {
+    ms::UniqueFd in_r, in_w, out_r, out_w;
+    REQUIRE(ms::MakePipe(&in_r, &in_w));
+    REQUIRE(ms::MakePipe(&out_r, &out_w));
+    in_w.reset();
+    SpawnRequest r;
+    r.job = uid + 1;
+    r.uid = uid;
+    r.gid = gid;
+    r.args = {"-c", "id -u; id -G"};
+    REQUIRE(client->Send(r, in_r.get(), out_w.get()));
+    out_w.reset();
+    REQUIRE(ms::ReadAll(out_r.get(), output));
+    std::optional<SpawnReply> reply;
+    for (int i = 0; i < 500 && !reply; ++i) {
+      bool eof = false;
+      reply = client->Receive(&eof);
+      if (!reply) ::usleep(10000);
+    }
+    REQUIRE(reply);
+    return reply->wait_status;
+  };
+  std::string out;
+  int status = run(0, 0, &out);
+  CHECK(WEXITSTATUS(status) == 111);
+  CHECK(out == "refusing to deliver as root (#4.3.0)\n");
+  out.clear();
+  status = run(65534, 65534, &out);
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(out == "65534\n65534\n");  // the uid, and only that one group
+}
