@@ -34,10 +34,11 @@ bool IsCryptChar(char c) {
          c == '.' || c == '/' || c == '$' || c == '=' || c == ',' || c == '-';
 }
 
+// Anything in crypt(3)'s alphabet (plus the '!'/'*' lock prefixes).  Only
+// a hash starting with '$' can ever match (UserEntry::CanLogIn); others,
+// like passwd's "x" or an old DES crypt, just disable the login.
 bool ValidHash(std::string_view hash) {
-  if (hash.empty()) return true;
-  if (hash.front() == '!' || hash.front() == '*') hash.remove_prefix(1);
-  else if (hash.size() < 4 || hash.front() != '$') return false;  // no DES crypt
+  if (!hash.empty() && (hash.front() == '!' || hash.front() == '*')) hash.remove_prefix(1);
   for (char c : hash)
     if (!IsCryptChar(c)) return false;
   return true;
@@ -97,11 +98,12 @@ Result<Quota> ParseQuota(std::string_view text) {
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     if (comma != std::string_view::npos && text.empty())
       return MakeError("quota ends with a comma");
-    if (part.size() < 2) return MakeError("malformed quota part");
-    char kind = part.back();
+    if (part.empty()) return MakeError("malformed quota part");
+    // A bare number is bytes (the vpopmail habit), as if written "<n>S".
+    char kind = part.back() >= '0' && part.back() <= '9' ? 'S' : part.back();
+    if (kind == part.back()) part.remove_suffix(1);
     uint64_t value = 0;
-    if (!ParseDecimal(part.substr(0, part.size() - 1), INT64_MAX, &value))
-      return MakeError("quota is not a number");
+    if (!ParseDecimal(part, INT64_MAX, &value)) return MakeError("quota is not a number");
     if (kind == 'S' && !have_s) {
       q.bytes = value;
       have_s = true;

@@ -24,8 +24,8 @@ namespace ms {
 
 inline constexpr size_t kMaxUserLine = 4096;
 
-// A Maildir++ quota: "<bytes>S,<count>C", either part optional; 0 means
-// that part has no limit.  An empty quota field means "none set" (the
+// A Maildir++ quota: "<bytes>S,<count>C", either part optional (a bare
+// number means bytes); 0 means that part has no limit.  An empty quota field means "none set" (the
 // deliverer then uses control/defaultquota).
 struct Quota {
   uint64_t bytes = 0;
@@ -42,7 +42,7 @@ struct UserEntry {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string home;     // absolute path
-  std::string hash;     // crypt(3) output; "" or starting with '!'/'*': no login
+  std::string hash;     // crypt(3) output; not starting with '$' ("", "x", "!...", "*..."): no login
   Quota quota;
 
   bool CanLogIn() const { return !hash.empty() && hash.front() == '$'; }

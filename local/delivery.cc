@@ -87,7 +87,7 @@ Outcome Deliver(const Arguments& args, int message_fd) {
   bool needs_new_sender = false;
   for (const auto& ins : dot->instructions)
     needs_new_sender = needs_new_sender || ins.kind == Delivery::kForward || ins.kind == Delivery::kProgram;
-  if (needs_new_sender) r.new_sender = ForwardSender(args, DotFileExists(args.dash + args.ext + "-owner"));
+  if (needs_new_sender) r.new_sender = ForwardSender(args, OwnerDotFileExists(args.dash, args.ext));
 
   auto message = Message::Open(message_fd);
   if (!message.ok()) return Fail(message.error());

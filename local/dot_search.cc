@@ -88,7 +88,8 @@ Result<FoundDotFile> FindDotFile(std::string_view dash, std::string_view ext) {
   return found;
 }
 
-bool DotFileExists(const std::string& suffix) {
+bool OwnerDotFileExists(std::string_view dash, std::string_view ext) {
+  std::string suffix = std::string(dash) + SafeExt(ext) + "-owner";
   for (const char* prefix : kPrefixes) {
     struct stat st;
     if (::stat((prefix + suffix).c_str(), &st) == 0 && S_ISREG(st.st_mode)) return true;

@@ -35,8 +35,9 @@ struct FoundDotFile {
 // someone other than the running user or root (code 111).
 Result<FoundDotFile> FindDotFile(std::string_view dash, std::string_view ext);
 
-// Whether name exists as a dot file (for the -owner lookups of forwards).
-bool DotFileExists(const std::string& suffix);
+// Whether .qmail<dash><ext>-owner (or .mailsuite...) exists: forwards then
+// carry local-owner@domain as their sender (qmail's list owners).
+bool OwnerDotFileExists(std::string_view dash, std::string_view ext);
 
 }  // namespace ms::local
 

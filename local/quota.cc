@@ -102,7 +102,13 @@ void WriteSizeFile(int maildir_fd, const QuotaSpec& spec, const QuotaUsage& usag
 Result<QuotaSpec> ParseQuotaSpec(std::string_view text) {
   QuotaSpec spec;
   text = TrimBlanks(text);
-  if (text.empty() || ParseNumber(text, &spec.bytes)) return spec;  // "0": none
+  int64_t plain = 0;  // signed: the same range as the Maildir++ form
+  if (text.empty()) return spec;
+  if (ParseNumber(text, &plain)) {
+    if (plain < 0) return MakeError("malformed quota \"" + std::string(text) + "\": negative");
+    spec.bytes = static_cast<uint64_t>(plain);  // "0": none
+    return spec;
+  }
   auto q = ParseQuota(text);  // the Maildir++ form, as in the users database
   if (!q.ok()) return MakeError("malformed quota \"" + std::string(text) + "\": " + q.error().message);
   return QuotaSpec{q->bytes, q->count};
@@ -140,8 +146,11 @@ MaildirSizeFile ParseMaildirSize(std::string_view text) {
       f.malformed = true;
       break;
     }
-    f.usage.bytes += bytes;
-    f.usage.count += count;
+    if (__builtin_add_overflow(f.usage.bytes, bytes, &f.usage.bytes) ||
+        __builtin_add_overflow(f.usage.count, count, &f.usage.count)) {
+      f.malformed = true;  // nonsense: rebuild by scanning
+      break;
+    }
   }
   return f;
 }

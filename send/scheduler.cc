@@ -17,6 +17,7 @@
 #include "paths.h"
 #include "send/bounce.h"
 #include "send/bounce_queue.h"
+#include "send/fair_take.h"
 #include "send/retry.h"
 #include "signals.h"
 
@@ -245,20 +246,6 @@ void Scheduler::StartJobs(int64_t now) {
          (!fresh_remote_.empty() || !retry_remote_.empty())) {
     if (!StartRemote(now)) break;
   }
-}
-
-// Takes from the fresh and the retry queue in turn, so neither can starve
-// the other.
-template <typename Ref>
-static bool TakeFair(std::deque<Ref>& fresh, std::deque<Ref>& retry, bool* prefer_retry,
-                     Ref* out) {
-  bool from_retry = retry.empty() ? false : fresh.empty() ? true : *prefer_retry;
-  auto& q = from_retry ? retry : fresh;
-  if (q.empty()) return false;
-  *out = std::move(q.front());
-  q.pop_front();
-  *prefer_retry = !from_retry;
-  return true;
 }
 
 bool Scheduler::StartLocal(int64_t now) {

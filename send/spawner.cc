@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,16 +114,29 @@ void Reply(int sock, uint64_t job, int status) {
 
 [[noreturn]] void Serve(const SpawnerOptions& options, int sock) {
   SetLogProgram(options.switch_user ? "mailsuite-send-lspawn" : "mailsuite-send-spawn");
-  SignalPipe::Install({SIGCHLD});
+  // SIGCHLD through a signalfd of our own: no handler, and nothing shared
+  // with whatever signal set-up the forking process had (its self-pipe fds
+  // are closed in us).  Deliverers get an empty mask back before exec.
+  for (int signo : {SIGCHLD, SIGTERM, SIGHUP, SIGALRM}) DefaultSignal(signo);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
+  int children = ::signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (children < 0) _exit(111);
   // The scheduler's signals are for it alone (a process-group SIGTERM must
   // not take away the spawner while deliveries finish); we end when it does.
   for (int signo : {SIGTERM, SIGHUP, SIGALRM}) IgnoreSignal(signo);
   std::map<pid_t, uint64_t> running;
   std::string data;
   for (;;) {
-    struct pollfd p[2] = {{sock, POLLIN, 0}, {SignalPipe::fd(), POLLIN, 0}};
+    struct pollfd p[2] = {{sock, POLLIN, 0}, {children, POLLIN, 0}};
     if (::poll(p, 2, -1) < 0 && errno != EINTR) _exit(111);
-    if (p[1].revents != 0) SignalPipe::Take();
+    if (p[1].revents != 0) {
+      struct signalfd_siginfo info[16];
+      while (::read(children, info, sizeof info) > 0) {
+      }
+    }
     for (;;) {
       int status = 0;
       pid_t pid = ::waitpid(-1, &status, WNOHANG);

@@ -40,6 +40,9 @@ TEST_CASE("users: optional fields and disabled logins", "[lib][users]") {
   CHECK(ms::FormatUserLine(*e) == "Bob@example.com:1:1:/h::\n");
   CHECK(!ms::ParseUserLine("b@x.example:1:1:/h:!" + kHash + ":")->CanLogIn());
   CHECK(!ms::ParseUserLine("b@x.example:1:1:/h:*:")->CanLogIn());
+  // passwd's "x" and an old DES crypt are accepted but never log in.
+  CHECK(!ms::ParseUserLine("b@x.example:1:1:/h:x:")->CanLogIn());
+  CHECK(!ms::ParseUserLine("b@x.example:1:1:/h:abDEScrypt12:")->CanLogIn());
   CHECK(ms::ParseUserLine("b@[192.0.2.1]:1:1:/h::").ok());
   CHECK(ms::ParseUserLine("b@x.example:4294967294:4294967294:/h::").ok());
 }
@@ -60,9 +63,9 @@ TEST_CASE("users: malformed lines", "[lib][users]") {
            "a@x.example:1:1:relative/h::"s, "a@x.example:1:1:::"s,
            "a@x.example:1:1:/a/../etc::"s, "a@x.example:1:1:/a/..::"s,
            "a@x.example:1:1:/a\tb::"s, "a@x.example:1:1:/a\rb::"s,
-           "a@x.example:1:1:/h:plaintext:"s, "a@x.example:1:1:/h:abDEScrypt12:"s,
+           "a@x.example:1:1:/h:plain text:"s, "a@x.example:1:1:/h:p@ss:"s,
            "a@x.example:1:1:/h:$y$ space:"s, "a@x.example:1:1:/h:$y$\x01:"s,
-           "a@x.example:1:1:/h::100"s, "a@x.example:1:1:/h::S"s, "a@x.example:1:1:/h::100X"s,
+           "a@x.example:1:1:/h::S"s, "a@x.example:1:1:/h::100X"s, "a@x.example:1:1:/h::1 S"s,
            "a@x.example:1:1:/h::100S,"s, "a@x.example:1:1:/h::100S,200S"s,
            "a@x.example:1:1:/h::,100S"s, "a@x.example:1:1:/h::-1S"s,
            "a@x.example:1:1:/h::99999999999999999999S"s,
@@ -94,6 +97,14 @@ TEST_CASE("users: quotas", "[lib][users]") {
   CHECK(!ms::ParseQuota("9223372036854775808S").ok());
   CHECK(!ms::ParseQuota("1C,2C").ok());
   CHECK(!ms::ParseQuota("1s").ok());
+  auto bare = ms::ParseQuota("5000");  // bytes, as "5000S"
+  REQUIRE(bare.ok());
+  CHECK(bare->set);
+  CHECK(bare->bytes == 5000);
+  CHECK(ms::FormatQuota(*bare) == "5000S");
+  CHECK(ms::ParseQuota("0")->set);
+  CHECK(ms::ParseQuota("10,3C")->count == 3);
+  CHECK(!ms::ParseQuota("10,20").ok());  // bytes twice
 }
 
 TEST_CASE("users: NormalizeUserAddress", "[lib][users]") {

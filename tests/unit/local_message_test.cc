@@ -184,3 +184,14 @@ TEST_CASE("quota spec: a count-only quota sets no byte limit", "[local]") {
   CHECK(q->bytes == 0);
   CHECK(q->count == 1);
 }
+
+TEST_CASE("quota spec: plain numbers have the Maildir++ form's range", "[local]") {
+  CHECK(!ms::local::ParseQuotaSpec("10013333333333333333").ok());  // > INT64_MAX
+  CHECK(!ms::local::ParseQuotaSpec("-1").ok());
+  CHECK(ms::local::ParseQuotaSpec("9223372036854775807")->bytes == 9223372036854775807ull);
+}
+
+TEST_CASE("maildirsize: sums that overflow mean rebuild", "[local]") {
+  CHECK(ms::local::ParseMaildirSize("1S\n9223372036854775807 1\n1 1\n").malformed);
+  CHECK(ms::local::ParseMaildirSize("1S\n-9223372036854775807 1\n-2 1\n").malformed);
+}
