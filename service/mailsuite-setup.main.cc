@@ -28,6 +28,7 @@ int Usage() {
   std::fputs(
       "usage: mailsuite-setup [--root DIR] [--me HOST] [--bin DIR] [--smtp-port N] "
       "[--pop3-port N]\n"
+      "                       [--submission-port N]\n"
       "       mailsuite-setup --queue DIR\n",
       stderr);
   return 100;
@@ -99,7 +100,7 @@ int SetUpInstance(ms::setup::Instance& instance, bool production) {
 
 int main(int argc, char** argv) {
   std::string root, me, bin, queue_only;
-  int smtp_port = 0, pop3_port = 0;
+  int smtp_port = 0, pop3_port = 0, submission_port = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
@@ -117,6 +118,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--pop3-port" && has_value) {
       pop3_port = std::atoi(argv[++i]);
       if (pop3_port <= 0 || pop3_port > 65535) return Usage();
+    } else if (arg == "--submission-port" && has_value) {
+      submission_port = std::atoi(argv[++i]);
+      if (submission_port <= 0 || submission_port > 65535) return Usage();
     } else {
       return Usage();
     }
@@ -139,5 +143,6 @@ int main(int argc, char** argv) {
                                      : ms::setup::RootInstance(Absolute(root), bin, me);
   if (smtp_port) instance.smtp_port = smtp_port;
   if (pop3_port) instance.pop3_port = pop3_port;
+  if (submission_port) instance.submission_port = submission_port;
   return SetUpInstance(instance, production);
 }

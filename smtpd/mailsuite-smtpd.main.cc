@@ -6,9 +6,11 @@
 #include "control.h"
 #include "log.h"
 #include "signals.h"
+#include "smtpd/auth.h"
 #include "smtpd/config.h"
 #include "smtpd/load_guard.h"
 #include "smtpd/session.h"
+#include "smtpd/starttls.h"
 #include "smtpd/transport.h"
 
 namespace {
@@ -17,7 +19,8 @@ constexpr int kExitConfig = 111;
 
 }  // namespace
 
-int main() {
+// argv[1..]: the checkpassword program for AUTH, with its arguments.
+int main(int argc, char** argv) {
   using namespace ms::smtpd;
   ms::SetLogProgram("smtpd");
   // A queue program or client that goes away shows up as a write error.
@@ -25,6 +28,8 @@ int main() {
   FdTransport transport(0, 1);
   ms::Control control;
   auto config = LoadConfig(control, GetEnv);
+  auto auth_config = LoadAuthConfig(control, GetEnv, std::vector<std::string>(argv + 1, argv + argc));
+  if (config && !auth_config) config = auth_config.error();
   if (!config) {
     transport.Write("421 4.3.0 unable to read controls\r\n", ms::Deadline::AfterSeconds(10));
     ms::LogLine("end").Add("reason", "config").Add("error", config.error().message).Emit();
@@ -46,6 +51,10 @@ int main() {
   };
   Session session(
       c, &transport, [&c] { return std::make_unique<QueueProgram>(c.queue_program); }, hooks);
+  StartTls starttls(control, 0, 1);
+  Auth auth(std::move(*auth_config), &starttls);
+  session.add_extension(&starttls);
+  session.add_extension(&auth);
   session.Run();
   return 0;
 }

@@ -65,6 +65,10 @@ class Session {
   void set_protocol(std::string protocol) { protocol_ = std::move(protocol); }
   void add_extension(Extension* extension) { extensions_.push_back(extension); }
   const Config& config() const { return config_; }
+  // Ends the session after the current command (an extension's fatal error).
+  void End(std::string reason) { end_reason_ = std::move(reason); }
+  bool greeted() const { return !helo_.empty(); }
+  bool in_transaction() const { return has_sender_; }
 
  private:
   enum class Step { kContinue, kStop };
