@@ -45,6 +45,10 @@ UNIT_BIN := $(B)/tests/unit-tests
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.cc)
 FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(B)/fuzz/%,$(FUZZ_SRCS))
 
+# Keep every object (the .main.o of programs would otherwise count as
+# intermediate and be deleted, forcing a relink on every make).
+.SECONDARY:
+
 .PHONY: all deps check unit integration install fuzz fuzz-run bench run stop clean
 .DEFAULT_GOAL := all
 
