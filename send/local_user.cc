@@ -28,7 +28,9 @@ std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text, siz
   UsersDb db = ParseUsers(text);
   *malformed = db.errors.size();
   std::map<std::string, VirtualUser> users;
-  for (auto& e : db.entries) users.emplace(e.address, VirtualUser{e.uid, e.gid, e.home});
+  for (auto& e : db.entries)
+    users.emplace(e.address,
+                  VirtualUser{e.uid, e.gid, e.home, e.quota.set ? FormatQuota(e.quota) : ""});
   return users;
 }
 
@@ -58,7 +60,8 @@ std::optional<LocalTarget> FindLocalTarget(const Route& route,
         auto it = users.find(key);
         if (it == users.end()) return false;
         found = LocalTarget{key, it->second.uid, it->second.gid, it->second.home,
-                            route.original_local, dash, std::string(ext), route.domain};
+                            route.original_local, dash, std::string(ext), route.domain,
+                            it->second.quota};
         return true;
       });
       if (found) return found;
@@ -71,7 +74,7 @@ std::optional<LocalTarget> FindLocalTarget(const Route& route,
     auto pw = accounts.getpw(std::string(name));
     if (!pw || pw->uid == 0 || !accounts.owns_home(pw->home, pw->uid)) return false;
     found = LocalTarget{pw->name, pw->uid, pw->gid, pw->home, route.local, dash,
-                        std::string(ext), route.domain};
+                        std::string(ext), route.domain, ""};
     return true;
   });
   return found;

@@ -35,12 +35,14 @@ struct LocalTarget {
   std::string dash;   // "" or "-"
   std::string ext;
   std::string domain;
+  std::string quota;  // from the users database; "" for system accounts
 };
 
 struct VirtualUser {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string home;
+  std::string quota;  // FormatQuota of the entry's quota, "" when none is set
 };
 
 // The users database as send needs it, keyed by address as lib/users.h

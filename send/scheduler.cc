@@ -277,6 +277,7 @@ bool Scheduler::StartLocal(int64_t now) {
   SpawnRequest req;
   req.uid = target->uid;
   req.gid = target->gid;
+  req.quota = target->quota;
   req.args = {target->user, target->home, target->local, target->dash, target->ext,
               target->domain, DeliverySender(msg.sender), config_.defaultdelivery};
   Launch(std::move(job), local_spawner_, req, now);

@@ -17,6 +17,8 @@
 #include "log.h"
 #include "signals.h"
 
+extern char** environ;
+
 namespace ms::send {
 
 namespace {
@@ -45,6 +47,7 @@ bool ParseSigned(std::string_view text, int* value) {
 // makes system calls (it shares our memory until it execs).
 struct ExecPlan {
   std::vector<char*> argv;
+  std::vector<char*> envp;
   bool switch_user = false;
   uid_t uid = 0;
   gid_t gid = 0;
@@ -70,7 +73,7 @@ struct ExecPlan {
     if (::setgid(plan.gid) != 0) ChildFail("unable to set gid (#4.3.0)\n");
     if (::setuid(plan.uid) != 0) ChildFail("unable to set uid (#4.3.0)\n");
   }
-  ::execv(plan.argv[0], plan.argv.data());
+  ::execve(plan.argv[0], plan.argv.data(), plan.envp.data());
   ChildFail("unable to run the deliverer (#4.3.0)\n");
 }
 
@@ -164,6 +167,11 @@ void Reply(int sock, uint64_t job, int status) {
     plan.argv.push_back(const_cast<char*>(options.program.c_str()));
     for (auto& a : req->args) plan.argv.push_back(a.data());
     plan.argv.push_back(nullptr);
+    std::string quota_variable = "MAILSUITE_QUOTA=" + req->quota;
+    for (char** e = environ; *e != nullptr; ++e)
+      if (std::strncmp(*e, "MAILSUITE_QUOTA=", 16) != 0) plan.envp.push_back(*e);
+    plan.envp.push_back(quota_variable.data());
+    plan.envp.push_back(nullptr);
     plan.switch_user = options.switch_user;
     plan.uid = req->uid;
     plan.gid = req->gid;
@@ -191,6 +199,8 @@ std::string EncodeSpawnRequest(const SpawnRequest& r) {
   out += '\0';
   out += std::to_string(r.gid);
   out += '\0';
+  out += r.quota;
+  out += '\0';
   for (const auto& a : r.args) {
     out += a;
     out += '\0';
@@ -206,7 +216,7 @@ std::optional<SpawnRequest> DecodeSpawnRequest(std::string_view data) {
     fields.push_back(data.substr(0, nul));
     data.remove_prefix(nul + 1);
   }
-  if (fields.size() < 3) return std::nullopt;
+  if (fields.size() < 4) return std::nullopt;
   SpawnRequest r;
   uint64_t uid = 0, gid = 0;
   if (!ParseUnsigned(fields[0], &r.job) || !ParseUnsigned(fields[1], &uid) ||
@@ -214,7 +224,8 @@ std::optional<SpawnRequest> DecodeSpawnRequest(std::string_view data) {
     return std::nullopt;
   r.uid = static_cast<uid_t>(uid);
   r.gid = static_cast<gid_t>(gid);
-  for (size_t i = 3; i < fields.size(); ++i) r.args.emplace_back(fields[i]);
+  r.quota = std::string(fields[3]);
+  for (size_t i = 4; i < fields.size(); ++i) r.args.emplace_back(fields[i]);
   return r;
 }
 

@@ -22,6 +22,7 @@ struct SpawnRequest {
   uint64_t job = 0;
   uid_t uid = 0;  // used only by a spawner that switches users
   gid_t gid = 0;
+  std::string quota;              // -> MAILSUITE_QUOTA for the deliverer ("" = none)
   std::vector<std::string> args;  // after argv[0]
 };
 

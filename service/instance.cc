@@ -262,10 +262,17 @@ Status GiveTreeTo(const std::string& root, const std::string& user) {
 
 Status CreateUsersDatabase(const Instance& in) {
   if (::access(in.users.c_str(), F_OK) == 0) return Ok{};
-  return WriteFileAtomic(in.users,
-                         "# mailsuite users database: see control/USERS.md; edit with "
-                         "mailsuite-users\n",
-                         0640);
+  Status s = WriteFileAtomic(in.users,
+                             "# mailsuite users database: see control/USERS.md; edit with "
+                             "mailsuite-users\n",
+                             0640);
+  // Production: readable by the scheduler (group mailsuite), which looks
+  // mailboxes up and hands their quota to mailsuite-local; not by the
+  // recipients.  mailsuite-users keeps this owner and mode.
+  struct group* group = ::getgrnam("mailsuite");
+  if (s && in.switch_users && group != nullptr && ::chown(in.users.c_str(), 0, group->gr_gid) != 0)
+    return MakeError("unable to chown " + in.users + ": " + std::strerror(errno));
+  return s;
 }
 
 Status WriteServices(const Instance& in) {

@@ -70,15 +70,21 @@ def test_started_as_root_separates_privileges(rootinst):
     nobody, daemon = pwd.getpwnam("nobody"), pwd.getpwnam("daemon")
     homes = {}
     lines = []
-    for name, pw in (("ann", nobody), ("dan", daemon), ("rooty", pwd.getpwnam("root"))):
+    binuser = pwd.getpwnam("bin")
+    quotas = {"qu": "1S"}  # one byte: any message is over it
+    for name, pw in (("ann", nobody), ("dan", daemon), ("rooty", pwd.getpwnam("root")), ("qu", binuser)):
         home = base / name
         for d in ("", "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
             (home / d).mkdir(mode=0o700)
             os.chown(home / d, pw.pw_uid, pw.pw_gid)
         homes[name] = home
-        lines.append(f"{name}@example.test:{pw.pw_uid}:{pw.pw_gid}:{home}:!:\n")
+        lines.append(f"{name}@example.test:{pw.pw_uid}:{pw.pw_gid}:{home}:!:{quotas.get(name, '')}\n")
     r.users.write_text("".join(lines))
-    os.chmod(r.users, 0o644)
+    # As in production: readable by the scheduler's group, not by the
+    # recipients, so the quota can only reach mailsuite-local through the
+    # spawner (MAILSUITE_QUOTA).
+    os.chown(r.users, 0, ms.pw_gid)
+    os.chmod(r.users, 0o640)
 
     send = r.start([prog("mailsuite-send")], log_name="send.log")
     log = lambda: (r.path / "send.log").read_text(errors="replace") if (r.path / "send.log").exists() else ""
@@ -86,7 +92,8 @@ def test_started_as_root_separates_privileges(rootinst):
     assert send.alive(), log()
 
     # mailsuite-queue is set-uid mailsuite in production: run it as mailsuite
-    env = b"Fsender@example.org\0Tann@example.test\0Tdan@example.test\0Trooty@example.test\0\0"
+    env = (b"Fsender@example.org\0Tann@example.test\0Tdan@example.test\0Trooty@example.test\0"
+           b"Tqu@example.test\0\0")
     rfd, wfd = os.pipe()
     os.write(wfd, env)
     os.close(wfd)
@@ -107,6 +114,10 @@ def test_started_as_root_separates_privileges(rootinst):
     wait_for(lambda: "rooty@example.test result=deferral" in log(), what="uid 0 deferred")
     assert "malformed" in log()
     assert maildir_messages(homes["rooty"]) == []
+    # the users database's quota reached mailsuite-local running as `bin`
+    wait_for(lambda: "qu@example.test result=deferral" in log(), what="over-quota deferral")
+    assert "quota" in log().split("qu@example.test result=deferral", 1)[1].splitlines()[0]
+    assert maildir_messages(homes["qu"]) == []
 
     assert proc_uid(send.pid) == ms.pw_uid
     spawner_uids = sorted(proc_uid(c) for c in children(send.pid))

@@ -13,12 +13,14 @@ TEST_CASE("spawn request round trip", "[send][spawner]") {
   r.job = 42;
   r.uid = 1000;
   r.gid = 100;
+  r.quota = "1000S,10C";
   r.args = {"joe", "/home/joe", "joe", "", "", "example.test", "", "./Maildir/"};
   auto d = DecodeSpawnRequest(EncodeSpawnRequest(r));
   REQUIRE(d);
   CHECK(d->job == 42);
   CHECK(d->uid == 1000);
   CHECK(d->gid == 100);
+  CHECK(d->quota == "1000S,10C");
   CHECK(d->args == r.args);
 }
 
@@ -26,12 +28,13 @@ TEST_CASE("spawn request rejects malformed data", "[send][spawner]") {
   CHECK_FALSE(DecodeSpawnRequest(""));
   CHECK_FALSE(DecodeSpawnRequest("1\0002\0003"s));           // no final NUL
   CHECK_FALSE(DecodeSpawnRequest("1\0002\0"s));              // too few fields
+  CHECK_FALSE(DecodeSpawnRequest("1\0002\0003\0"s));         // no quota field
   CHECK_FALSE(DecodeSpawnRequest("x\0002\0003\0"s));
   CHECK_FALSE(DecodeSpawnRequest("1\0-2\0003\0"s));
   CHECK_FALSE(DecodeSpawnRequest("1\0004294967296\0003\0"s));  // uid over 32 bits
   CHECK_FALSE(DecodeSpawnRequest("99999999999999999999999\0001\0001\0"s));
-  CHECK(DecodeSpawnRequest("1\0002\0003\0"s));
-  CHECK(DecodeSpawnRequest("1\0002\0003\0\0\0"s)->args.size() == 2);
+  CHECK(DecodeSpawnRequest("1\0002\0003\0\0"s));
+  CHECK(DecodeSpawnRequest("1\0002\0003\0\0\0\0"s)->args.size() == 2);
 }
 
 TEST_CASE("spawn reply round trip and garbage", "[send][spawner]") {
@@ -58,13 +61,14 @@ TEST_CASE("a spawner runs the program with the fds given and reports its status"
   in_w.reset();
   SpawnRequest r;
   r.job = 5;
-  r.args = {"-c", "cat; echo \" $1\"; exit 3", "sh", "arg1"};
+  r.quota = "5000S,5C";  // reaches the deliverer as MAILSUITE_QUOTA
+  r.args = {"-c", "cat; echo \" $1 $MAILSUITE_QUOTA\"; exit 3", "sh", "arg1"};
   REQUIRE(client->Send(r, in_r.get(), out_w.get()));
   in_r.reset();
   out_w.reset();
   std::string output;
   REQUIRE(ms::ReadAll(out_r.get(), &output));
-  CHECK(output == "input-data arg1\n");
+  CHECK(output == "input-data arg1 5000S,5C\n");
   std::optional<SpawnReply> reply;
   for (int i = 0; i < 500 && !reply; ++i) {
     bool eof = false;
