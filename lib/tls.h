@@ -74,6 +74,10 @@ class TlsStream {
   ssize_t Read(char* buf, size_t len, const Deadline& deadline);
   // Writes everything: false on error or timeout.
   bool Write(std::string_view data, const Deadline& deadline);
+  // Whether decrypted bytes wait inside OpenSSL (poll(2) on the fd cannot
+  // tell).
+  bool HasPending() const { return SSL_pending(ssl_.get()) > 0; }
+  int read_fd() const { return read_fd_; }
   // Sends close_notify, without waiting for the peer's.
   void Shutdown(const Deadline& deadline);
 
