@@ -37,8 +37,8 @@ std::string TakeTlsErrors(std::string_view fallback);
 
 // A server context: certificate chain and private key from one PEM file,
 // TLS 1.2 and later, `ciphers` (an OpenSSL cipher list for TLS 1.2;
-// empty: OpenSSL's default).  No session cache and no tickets: every
-// connection is its own process, so neither could ever be reused.
+// empty: OpenSSL's default).  No session cache: every connection is its
+// own process, so it could never be reused.
 Result<SslCtxPtr> MakeServerContext(const std::string& pem_path, const std::string& ciphers);
 
 struct ClientTlsOptions {
