@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include "text.h"
+
 namespace ms {
 
 namespace {
@@ -271,16 +273,6 @@ Result<Path> ParsePath(std::string_view text, const PathOptions& options, Addres
 
 namespace {
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view WithoutTrailingDots(std::string_view s) {
   while (!s.empty() && s.back() == '.') s.remove_suffix(1);

@@ -5,6 +5,7 @@
 
 #include "address.h"
 #include "fd.h"
+#include "text.h"
 
 namespace ms {
 
@@ -67,15 +68,6 @@ std::string_view Meaningful(std::string_view line) {
   return line;
 }
 
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x != y && (x | 0x20) != (y | 0x20)) return false;
-    if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z')) return false;
-  }
-  return true;
-}
 
 // Takes the next line off *rest and returns its meaningful text.
 std::string_view NextLine(std::string_view* rest) {
@@ -208,7 +200,7 @@ Result<std::optional<UserEntry>> LookupUser(const std::string& path, std::string
     std::string_view first = line.substr(0, colon);
     // Normalising only lower-cases, so a match must already be equal but
     // for ASCII case: that cheap test skips almost every line unparsed.
-    if (!EqualsIgnoringAsciiCase(first, *key)) continue;
+    if (!EqualsIgnoringCase(first, *key)) continue;
     auto normal = NormalizeUserAddress(first);
     if (!normal || *normal != *key) continue;
     auto entry = ParseUserLine(line);

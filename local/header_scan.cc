@@ -1,13 +1,9 @@
 #include "header_scan.h"
 
-#include <strings.h>
+#include "text.h"
 
 namespace ms::local {
 namespace {
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && ::strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
 
 std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -43,13 +39,11 @@ void HeaderScan::EndLine() {
   std::string_view line = line_;
   if (!overlong && (line.empty() || line == "\r")) {
     done_ = true;  // the blank line that ends the header
-  } else if (StartsWithNoCase(line, "received:")) {
+  } else if (StartsWithIgnoringCase(line, "received:")) {
     ++received_;
-  } else if (!overlong && StartsWithNoCase(line, "delivered-to:")) {
+  } else if (!overlong && StartsWithIgnoringCase(line, "delivered-to:")) {
     std::string_view value = TrimBlanks(line.substr(13));
-    if (value.size() == recipient_.size() &&
-        ::strncasecmp(value.data(), recipient_.data(), value.size()) == 0)
-      loop_ = true;
+    if (EqualsIgnoringCase(value, recipient_)) loop_ = true;
   }
   line_.clear();
 }

@@ -2,24 +2,11 @@
 
 #include <charconv>
 
+#include "text.h"
+
 namespace ms::smtpd {
 
 namespace {
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && EqualsNoCase(text.substr(0, prefix.size()), prefix);
-}
 
 std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -104,7 +91,7 @@ Command ParseCommand(std::string_view line) {
   size_t end = line.find_first_of(" \t");
   std::string_view word = line.substr(0, end);
   for (const auto& v : kVerbs) {
-    if (EqualsNoCase(word, v.name)) {
+    if (EqualsIgnoringCase(word, v.name)) {
       command.verb = v.verb;
       break;
     }
@@ -114,7 +101,7 @@ Command ParseCommand(std::string_view line) {
 }
 
 PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
-  if (!StartsWithNoCase(arg, "FROM:")) return PathArgError::kSyntax;
+  if (!StartsWithIgnoringCase(arg, "FROM:")) return PathArgError::kSyntax;
   std::string_view params;
   PathArgError e = ParsePathPart(arg.substr(5), true, &out->path, &params);
   if (e != PathArgError::kNone) return e;
@@ -126,14 +113,14 @@ PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
     size_t eq = param.find('=');
     std::string_view key = param.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
-    if (EqualsNoCase(key, "SIZE")) {
+    if (EqualsIgnoringCase(key, "SIZE")) {
       if (eq == std::string_view::npos || !ParseDecimal(value, &out->size)) return PathArgError::kBadParam;
       out->has_size = true;
-    } else if (EqualsNoCase(key, "BODY")) {
-      if (EqualsNoCase(value, "8BITMIME")) out->body_8bit = true;
-      else if (EqualsNoCase(value, "7BIT")) out->body_8bit = false;
+    } else if (EqualsIgnoringCase(key, "BODY")) {
+      if (EqualsIgnoringCase(value, "8BITMIME")) out->body_8bit = true;
+      else if (EqualsIgnoringCase(value, "7BIT")) out->body_8bit = false;
       else return PathArgError::kBadParam;
-    } else if (EqualsNoCase(key, "AUTH")) {
+    } else if (EqualsIgnoringCase(key, "AUTH")) {
       if (eq == std::string_view::npos || value.empty()) return PathArgError::kBadParam;
       out->auth = value;
     } else {
@@ -144,7 +131,7 @@ PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
 }
 
 PathArgError ParseRcptArgs(std::string_view arg, RcptArgs* out) {
-  if (!StartsWithNoCase(arg, "TO:")) return PathArgError::kSyntax;
+  if (!StartsWithIgnoringCase(arg, "TO:")) return PathArgError::kSyntax;
   std::string_view params;
   PathArgError e = ParsePathPart(arg.substr(3), false, &out->path, &params);
   if (e != PathArgError::kNone) return e;
