@@ -172,10 +172,12 @@ Status TlsStream::Accept(const Deadline& deadline) { return Handshake(true, dead
 
 Status TlsStream::Connect(std::string_view host, const Deadline& deadline) {
   std::string h(host);
-  if (!h.empty()) {
-    // SNI only for names (RFC 6066 3), the host name check either way.
-    if (h.find_first_not_of("0123456789.:") != std::string::npos)
-      SSL_set_tlsext_host_name(ssl_.get(), h.c_str());
+  if (h.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos &&
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_.get()), h.c_str()) == 1) {
+    // An address (an smtproutes literal): checked against IP names, no SNI
+    // (RFC 6066 3).
+  } else if (!h.empty()) {
+    SSL_set_tlsext_host_name(ssl_.get(), h.c_str());
     SSL_set_hostflags(ssl_.get(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     if (SSL_set1_host(ssl_.get(), h.c_str()) != 1) return TlsError("bad host name");
   }
