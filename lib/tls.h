@@ -37,8 +37,8 @@ std::string TakeTlsErrors(std::string_view fallback);
 
 // A server context: certificate chain and private key from one PEM file,
 // TLS 1.2 and later, `ciphers` (an OpenSSL cipher list for TLS 1.2;
-// empty: OpenSSL's default).  No session cache and no tickets: every
-// connection is its own process, so neither could ever be reused.
+// empty: OpenSSL's default).  No session cache: every connection is its
+// own process, so it could never be reused.
 Result<SslCtxPtr> MakeServerContext(const std::string& pem_path, const std::string& ciphers);
 
 struct ClientTlsOptions {
@@ -74,6 +74,10 @@ class TlsStream {
   ssize_t Read(char* buf, size_t len, const Deadline& deadline);
   // Writes everything: false on error or timeout.
   bool Write(std::string_view data, const Deadline& deadline);
+  // Whether decrypted bytes wait inside OpenSSL (poll(2) on the fd cannot
+  // tell).
+  bool HasPending() const { return SSL_pending(ssl_.get()) > 0; }
+  int read_fd() const { return read_fd_; }
   // Sends close_notify, without waiting for the peer's.
   void Shutdown(const Deadline& deadline);
 

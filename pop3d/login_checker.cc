@@ -9,6 +9,9 @@
 
 #include "child.h"
 #include "fd.h"
+#include "tls_transport.h"
+
+#include <sys/socket.h>
 
 namespace ms::pop3d {
 
@@ -59,11 +62,23 @@ AuthResult LoginChecker::Authenticate(std::string_view user, std::string_view pa
     last_error_ = "pipe failed";
     return AuthResult::kTemporaryFailure;
   }
+  UniqueFd local, remote;  // the relay's socketpair under TLS
+  if (tls_ != nullptr) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+      last_error_ = "socketpair failed";
+      return AuthResult::kTemporaryFailure;
+    }
+    local = UniqueFd(sv[0]);
+    remote = UniqueFd(sv[1]);
+  }
   SpawnSpec spec;
   spec.argv = command_;
   spec.fds = {{3, read_end.get()}};
+  if (tls_ != nullptr) spec.fds = {{0, remote.get()}, {1, remote.get()}, {3, read_end.get()}};
   Result<pid_t> pid = Spawn(spec);
   read_end.reset();
+  remote.reset();
   if (!pid.ok()) {
     last_error_ = pid.error().message;
     return AuthResult::kTemporaryFailure;
@@ -78,6 +93,7 @@ AuthResult LoginChecker::Authenticate(std::string_view user, std::string_view pa
   WriteAll(write_end.get(), data);
   explicit_bzero(data.data(), data.size());
   write_end.reset();
+  if (tls_ != nullptr) RelayUntilExit(*tls_, local.get());
   ExitStatus status = WaitFor(*pid);
   if (!status.exited) {
     killed_by_ = status.signal;

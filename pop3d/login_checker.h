@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "login_session.h"
+#include "tls.h"
 
 namespace ms::pop3d {
 
@@ -27,6 +28,10 @@ class LoginChecker : public Authenticator {
 
   AuthResult Authenticate(std::string_view user, std::string_view password) override;
 
+  // After STLS: the checker gets a socketpair as fds 0 and 1 and this
+  // process relays it to the TLS connection (tls_transport.h).
+  void set_tls(TlsStream* tls) { tls_ = tls; }
+
   // The signal that killed the session process, 0 if none.
   int killed_by() const { return killed_by_; }
   // Why the last check failed temporarily (for the log).
@@ -36,6 +41,7 @@ class LoginChecker : public Authenticator {
   std::vector<std::string> command_;  // checker argv, then the post-login argv
   std::string timestamp_;
   int fail_delay_ms_;
+  TlsStream* tls_ = nullptr;
   int killed_by_ = 0;
   std::string last_error_;
 };

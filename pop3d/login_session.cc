@@ -25,9 +25,18 @@ Outcome LoginSession::Handle(const Command& command, Output& out) {
     case Verb::kAuth:
       out.Put("-ERR not supported, use USER and PASS\r\n");
       return Outcome::kError;
-    case Verb::kStls:
-      out.Put("-ERR STLS not available\r\n");
-      return Outcome::kError;
+    case Verb::kStls: {
+      if (!capabilities_.stls || !start_tls_) {
+        out.Put("-ERR STLS not available\r\n");
+        return Outcome::kError;
+      }
+      Outcome outcome = start_tls_(out);
+      if (outcome == Outcome::kOk) {
+        capabilities_.stls = false;
+        user_.clear();
+      }
+      return outcome;
+    }
     case Verb::kUnknown:
       out.Put("-ERR unknown command\r\n");
       return Outcome::kError;

@@ -5,6 +5,7 @@
 #ifndef MAILSUITE_POP3D_LOGIN_SESSION_H_
 #define MAILSUITE_POP3D_LOGIN_SESSION_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,10 @@ class LoginSession : public CommandHandler {
 
   Outcome Handle(const Command& command, Output& out) override;
 
+  // STLS: answers and runs the handshake; kOk once TLS is on (STLS is
+  // then no longer offered).  Unset: STLS is not available.
+  void set_start_tls(std::function<Outcome(Output&)> start_tls) { start_tls_ = std::move(start_tls); }
+
   bool logged_in() const { return logged_in_; }
   // The last name given with USER (for the log).
   const std::string& last_user() const { return last_user_; }
@@ -45,6 +50,7 @@ class LoginSession : public CommandHandler {
 
   Authenticator& authenticator_;
   CapabilityOptions capabilities_;
+  std::function<Outcome(Output&)> start_tls_;
   std::string user_;       // set by USER, cleared by a failed PASS
   std::string last_user_;
   bool logged_in_ = false;

@@ -12,6 +12,8 @@
 #include "paths.h"
 #include "roles.h"
 #include "signals.h"
+#include "tls.h"
+#include "tls_transport.h"
 
 namespace ms::pop3d {
 
@@ -59,6 +61,35 @@ int ConfigFailure(Transport& transport, const std::string& why) {
   return kExitConfig;
 }
 
+// STLS (RFC 2595): on success the session continues over TLS, with
+// nothing the client sent before the handshake kept (CVE-2011-0411).
+Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader, Output& out,
+                 std::unique_ptr<TlsTransport>* tls, SwitchableTransport* transport,
+                 LoginChecker* checker) {
+  auto ctx = ServerContextFromControl(control);
+  Result<std::unique_ptr<TlsStream>> stream = ctx ? TlsStream::Create(ctx->get(), 0, 1)
+                                                  : Result<std::unique_ptr<TlsStream>>(ctx.error());
+  if (!stream) {
+    LogLine("tls").Add("ip", RemoteIp()).Add("result", "unavailable").Add("error", stream.error().message).Emit();
+    out.Put("-ERR [SYS/TEMP] TLS not available\r\n");
+    return Outcome::kError;
+  }
+  out.Put("+OK begin TLS negotiation\r\n");
+  if (!out.Flush()) return Outcome::kEnd;
+  reader.DiscardBuffered();
+  Status handshake = (*stream)->Accept(Deadline::AfterSeconds(timeout_seconds));
+  if (!handshake) {
+    LogLine("tls").Add("ip", RemoteIp()).Add("result", "failed").Add("error", handshake.error().message).Emit();
+    return Outcome::kEnd;
+  }
+  LogLine("tls").Add("ip", RemoteIp()).Add("result", "ok").Add("version", (*stream)->version())
+      .Add("cipher", (*stream)->cipher()).Emit();
+  *tls = std::make_unique<TlsTransport>(std::move(*stream));
+  transport->set_inner(tls->get());
+  checker->set_tls(&(*tls)->stream());
+  return Outcome::kOk;
+}
+
 }  // namespace
 
 int RunPreLogin(int argc, char** argv) {
@@ -68,7 +99,8 @@ int RunPreLogin(int argc, char** argv) {
     LogLine("usage").Add("error", "mailsuite-pop3d checkpassword-program [args...]").Emit();
     return kExitUsage;
   }
-  FdTransport transport(0, 1);
+  FdTransport plain(0, 1);
+  SwitchableTransport transport(&plain);
   Result<PreLoginConfig> config = LoadConfig();
   if (!config.ok()) return ConfigFailure(transport, config.error().message);
   std::string checker = FindProgram(argv[0]);
@@ -84,9 +116,16 @@ int RunPreLogin(int argc, char** argv) {
                           "@" + config->me + ">";
   LoginChecker login_checker(std::move(command), std::move(timestamp),
                              config->fail_delay_ms);
-  LoginSession session(login_checker, CapabilityOptions{});
+  Control control;
+  CapabilityOptions capabilities;
+  capabilities.stls = ServerCertExists(control);
+  LoginSession session(login_checker, capabilities);
   LineReader reader(transport, /*read_ahead=*/false);
   Output replies(transport, config->timeout_seconds);
+  std::unique_ptr<TlsTransport> tls;
+  session.set_start_tls([&](Output& out) {
+    return StartTls(control, config->timeout_seconds, reader, out, &tls, &transport, &login_checker);
+  });
   replies.Put("+OK " + config->greeting + "\r\n");
   SessionEnd end = ServeCommands(reader, replies, config->timeout_seconds, session);
   // After a login the post-login role logs the session itself, unless it

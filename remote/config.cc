@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <unistd.h>
+
 #include "address.h"
 
 namespace ms::remote {
@@ -18,6 +20,15 @@ Result<RemoteConfig> LoadConfig(const Control& control) {
   if (!lines.ok()) return lines.error();
   auto routes = ParseSmtpRoutes(*lines);
   if (!routes.ok()) return routes.error();
+  auto ciphers = control.Line("tlsclientciphers", "");
+  if (!ciphers.ok()) return ciphers.error();
+  auto tls_destinations = control.Lines("tlsdestinations");
+  if (!tls_destinations.ok()) return tls_destinations.error();
+  c.delivery.session.tls.ciphers = *ciphers;
+  // Trust anchors for tlsdestinations: the system store unless this exists.
+  std::string ca = control.PathOf("tlsclientca.pem");
+  if (access(ca.c_str(), F_OK) == 0) c.delivery.session.tls.ca_file = ca;
+  c.tls_destinations = std::move(*tls_destinations);
   c.delivery.session.helohost = *helohost;
   c.delivery.session.timeout_remote_s = static_cast<int>(*remote);
   c.delivery.timeout_connect_s = static_cast<int>(*connect);

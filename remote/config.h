@@ -4,6 +4,10 @@
 //   smtproutes      artificial routes (smtproutes.h)
 //   timeoutconnect  seconds for one TCP connect and for one DNS query (60)
 //   timeoutremote   seconds for each read and write in the SMTP dialogue (1200)
+//   tlsclientciphers  OpenSSL cipher list for STARTTLS (TLS.md)
+//   tlsdestinations   domains whose servers must offer STARTTLS with a
+//                     certificate that verifies (rcpthosts-style entries)
+//   tlsclientca.pem   CA certificates for that check (default: the system store)
 #ifndef MAILSUITE_REMOTE_CONFIG_H_
 #define MAILSUITE_REMOTE_CONFIG_H_
 
@@ -21,6 +25,7 @@ struct RemoteConfig {
   DeliveryConfig delivery;
   std::vector<RouteEntry> routes;
   SelfIdentity self;
+  std::vector<std::string> tls_destinations;
 };
 
 Result<RemoteConfig> LoadConfig(const Control& control);

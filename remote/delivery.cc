@@ -10,9 +10,10 @@ namespace {
 // Enough to explain a handful of failed MX hosts in a bounce or in qread.
 constexpr size_t kMaxFailureText = 1000;
 
-void LogAttempt(const Target& t, std::string_view result, std::string_view text) {
+void LogAttempt(const Target& t, std::string_view result, std::string_view text,
+                std::string_view tls = "none") {
   LogLine("attempt").Add("host", t.host).Add("ip", t.ip.ToString()).Add("port", static_cast<int>(t.port))
-      .Add("result", result).Add("text", text).Emit();
+      .Add("result", result).Add("tls", tls).Add("text", text).Emit();
 }
 
 }  // namespace
@@ -38,12 +39,16 @@ void Deliver(const std::vector<Target>& targets, const DeliveryConfig& config, c
     }
     SocketTransport transport(std::move(*fd));
     SmtpSession session(transport, peer, config.session);
+    // An address literal route ("[192.0.2.1]") is checked as that address.
+    std::string_view name = target.host;
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+    session.set_tls_peer(transport.fd(), std::string(name));
     AttemptResult result = session.Run(sender, recipients, message, report);
     if (result.kind == AttemptResult::kDone) {
-      LogAttempt(target, std::string(1, report->MessageLetter()), report->message_text());
+      LogAttempt(target, std::string(1, report->MessageLetter()), report->message_text(), session.tls_result());
       return;
     }
-    LogAttempt(target, result.permanent ? "refused" : "deferred", result.reason);
+    LogAttempt(target, result.permanent ? "refused" : "deferred", result.reason, session.tls_result());
     note(result.reason);
     any_temporary |= !result.permanent;
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "address.h"
 #include "config.h"
 #include "control.h"
 #include "delivery.h"
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
     return fail_all(Outcome::kTemporary, "Unable to read control files: " + config.error().message + ". (#4.3.0)");
   }
 
+  config->delivery.session.tls.require_verified = ms::HostInList(host, config->tls_destinations);
   Resolver resolver(config->delivery.timeout_connect_s * 1000);
   std::random_device seed;
   std::mt19937 rng(seed());

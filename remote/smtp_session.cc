@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "address.h"
+#include "tls.h"
 
 namespace ms::remote {
 
@@ -26,6 +27,22 @@ bool ParseSize(std::string_view text, uint64_t* value) {
   *value = v;
   return true;
 }
+
+class TlsTransport final : public Transport {
+ public:
+  explicit TlsTransport(std::unique_ptr<TlsStream> stream) : stream_(std::move(stream)) {}
+  ssize_t Read(char* buf, size_t len, const Deadline& deadline) override {
+    return stream_->Read(buf, len, deadline);
+  }
+  bool Write(std::string_view data, const Deadline& deadline, bool* timed_out) override {
+    bool ok = stream_->Write(data, deadline);
+    *timed_out = !ok && stream_->last_error() == "timeout";
+    return ok;
+  }
+
+ private:
+  std::unique_ptr<TlsStream> stream_;
+};
 
 }  // namespace
 
@@ -51,7 +68,7 @@ Extensions ParseEhloReply(const Reply& reply) {
 }
 
 SmtpSession::SmtpSession(Transport& transport, std::string peer, const SessionConfig& config)
-    : transport_(transport), peer_(std::move(peer)), config_(config) {}
+    : transport_(&transport), peer_(std::move(peer)), config_(config) {}
 
 SmtpSession::Io SmtpSession::ReadReply(Reply* reply) {
   Deadline deadline = Deadline::AfterSeconds(config_.timeout_remote_s);
@@ -62,7 +79,7 @@ SmtpSession::Io SmtpSession::ReadReply(Reply* reply) {
       case ReplyParser::State::kMalformed: return Io::kMalformed;
       case ReplyParser::State::kNeedMore: break;
     }
-    ssize_t n = transport_.Read(buf, sizeof buf, deadline);
+    ssize_t n = transport_->Read(buf, sizeof buf, deadline);
     if (n == -2) return Io::kTimeout;
     if (n < 0) return Io::kError;
     if (n == 0) return Io::kClosed;
@@ -72,7 +89,7 @@ SmtpSession::Io SmtpSession::ReadReply(Reply* reply) {
 
 SmtpSession::Io SmtpSession::Send(std::string_view data) {
   bool timed_out = false;
-  if (transport_.Write(data, Deadline::AfterSeconds(config_.timeout_remote_s), &timed_out)) return Io::kOk;
+  if (transport_->Write(data, Deadline::AfterSeconds(config_.timeout_remote_s), &timed_out)) return Io::kOk;
   return timed_out ? Io::kTimeout : Io::kError;
 }
 
@@ -105,7 +122,16 @@ AttemptResult SmtpSession::Greet(Extensions* extensions) {
     next.reason = Said(reply, "the greeting");
     return next;
   }
-  io = Send("EHLO " + config_.helohost + "\r\n");
+  next = Hello(extensions);
+  if (next.kind != AttemptResult::kDone || !config_.tls.enabled || tls_fd_ < 0) return next;
+  if (!StartTls(extensions, &next)) next.kind = AttemptResult::kNextHost;
+  return next;
+}
+
+AttemptResult SmtpSession::Hello(Extensions* extensions) {
+  AttemptResult next;  // kNextHost
+  Reply reply;
+  Io io = Send("EHLO " + config_.helohost + "\r\n");
   if (io == Io::kOk) io = ReadReply(&reply);
   if (io != Io::kOk) {
     next.reason = Describe(io, "after EHLO");
@@ -130,6 +156,56 @@ AttemptResult SmtpSession::Greet(Extensions* extensions) {
   return next;
 }
 
+bool SmtpSession::StartTls(Extensions* extensions, AttemptResult* next) {
+  next->permanent = false;
+  if (!extensions->starttls) {
+    if (!config_.tls.require_verified) return true;
+    next->reason = peer_ + " does not offer STARTTLS, which tlsdestinations requires.";
+    Quit();
+    return false;
+  }
+  Reply reply;
+  Io io = Send("STARTTLS\r\n");
+  if (io == Io::kOk) io = ReadReply(&reply);
+  if (io != Io::kOk) {
+    next->reason = Describe(io, "after STARTTLS");
+    return false;
+  }
+  if (reply.code != 220) {
+    tls_result_ = "refused";
+    if (!config_.tls.require_verified) return true;  // on in plaintext
+    next->reason = Said(reply, "STARTTLS");
+    Quit();
+    return false;
+  }
+  auto ctx = MakeClientContext({config_.tls.ciphers, false, config_.tls.ca_file});
+  auto stream = ctx ? TlsStream::Create(ctx->get(), tls_fd_, tls_fd_)
+                    : Result<std::unique_ptr<TlsStream>>(ctx.error());
+  Status handshake = stream ? (*stream)->Connect(tls_host_, Deadline::AfterSeconds(config_.timeout_remote_s))
+                            : Status(stream.error());
+  if (!handshake) {
+    // The stream is in an unknown state: nothing more can be said on it.
+    tls_result_ = "failed";
+    next->reason = "TLS with " + peer_ + " failed: " + handshake.error().message + ".";
+    return false;
+  }
+  bool verified = (*stream)->peer_verified();
+  tls_result_ = (*stream)->version() + " " + (*stream)->cipher() + (verified ? " verified" : " unverified");
+  std::string verify_error = verified ? "" : (*stream)->verify_error();
+  tls_transport_ = std::make_unique<TlsTransport>(std::move(*stream));
+  transport_ = tls_transport_.get();
+  parser_ = ReplyParser();  // nothing sent before TLS counts after it
+  if (config_.tls.require_verified && !verified) {
+    next->reason = "The TLS certificate of " + peer_ + " does not verify (" + verify_error +
+                   "), which tlsdestinations requires.";
+    Quit();
+    return false;
+  }
+  *extensions = Extensions();
+  *next = Hello(extensions);
+  return next->kind == AttemptResult::kDone;
+}
+
 void SmtpSession::Quit() {
   if (Send("QUIT\r\n") != Io::kOk) return;
   // The reply only tells us the server saw it; do not wait long for it.
@@ -137,7 +213,7 @@ void SmtpSession::Quit() {
   Reply reply;
   char buf[512];
   while (parser_.Next(&reply) == ReplyParser::State::kNeedMore) {
-    ssize_t n = transport_.Read(buf, sizeof buf, deadline);
+    ssize_t n = transport_->Read(buf, sizeof buf, deadline);
     if (n <= 0) return;
     parser_.Feed(std::string_view(buf, static_cast<size_t>(n)));
   }

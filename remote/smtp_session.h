@@ -6,6 +6,7 @@
 #define MAILSUITE_REMOTE_SMTP_SESSION_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,20 @@ struct Extensions {
 // The keywords of an EHLO reply (its lines after the first).
 Extensions ParseEhloReply(const Reply& reply);
 
+// STARTTLS (TLS.md): used whenever the server offers it; for a domain in
+// control/tlsdestinations the server must offer it and its certificate
+// must verify for the host name, or the attempt is deferred.
+struct TlsPolicy {
+  bool enabled = true;
+  bool require_verified = false;
+  std::string ciphers;  // control/tlsclientciphers
+  std::string ca_file;  // empty: the system CA store
+};
+
 struct SessionConfig {
   std::string helohost;
   int timeout_remote_s = 1200;
+  TlsPolicy tls{};
 };
 
 // What one connection achieved.  kNextHost: the server never got as far as
@@ -48,6 +60,14 @@ class SmtpSession {
   SmtpSession(Transport& transport, std::string peer, const SessionConfig& config);
   AttemptResult Run(const std::string& sender, const std::vector<std::string>& recipients,
                     StoredMessage& message, Report* report);
+  // The socket under transport and the server's host name: without them
+  // there is no STARTTLS.
+  void set_tls_peer(int fd, std::string host) {
+    tls_fd_ = fd;
+    tls_host_ = std::move(host);
+  }
+  // For the log: "none", "refused", or "TLSv1.3 TLS_AES_256_GCM_SHA384 verified|unverified".
+  const std::string& tls_result() const { return tls_result_; }
 
  private:
   enum class Io { kOk, kTimeout, kClosed, kError, kMalformed };
@@ -56,11 +76,20 @@ class SmtpSession {
   std::string Describe(Io io, const char* when) const;
   std::string Said(const Reply& reply, const char* command) const;
   AttemptResult Greet(Extensions* extensions);
+  // EHLO (HELO when refused); the extensions of a positive EHLO reply.
+  AttemptResult Hello(Extensions* extensions);
+  // STARTTLS and the second EHLO; false with *next filled when this
+  // connection cannot be used.
+  bool StartTls(Extensions* extensions, AttemptResult* next);
   // Sends the message (after 354) and reads the final reply.
   Io SendMessage(StoredMessage& message, Reply* reply, bool* read_failed);
   void Quit();
 
-  Transport& transport_;
+  Transport* transport_;
+  std::unique_ptr<Transport> tls_transport_;
+  int tls_fd_ = -1;
+  std::string tls_host_;
+  std::string tls_result_ = "none";
   std::string peer_;
   const SessionConfig& config_;
   ReplyParser parser_;

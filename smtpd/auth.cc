@@ -9,6 +9,7 @@
 #include "child.h"
 #include "fd.h"
 #include "log.h"
+#include "text.h"
 #include "textcode.h"
 
 namespace ms::smtpd {
@@ -38,13 +39,6 @@ void SleepUntil(int64_t at_ms) {
     struct timespec ts = {static_cast<time_t>(left / 1000), static_cast<long>(left % 1000) * 1000000};
     nanosleep(&ts, nullptr);
   }
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  return true;
 }
 
 bool ValidCredentials(const Credentials& c) {
@@ -180,8 +174,8 @@ void Auth::Authenticate(std::string_view arg, Session& session) {
   std::string_view mechanism = arg.substr(0, blank);
   std::optional<std::string_view> initial;
   if (blank != std::string_view::npos) initial = arg.substr(blank + 1);
-  bool plain = EqualsNoCase(mechanism, "PLAIN");
-  if (!plain && !EqualsNoCase(mechanism, "LOGIN")) {
+  bool plain = EqualsIgnoringCase(mechanism, "PLAIN");
+  if (!plain && !EqualsIgnoringCase(mechanism, "LOGIN")) {
     session.Reply("504 5.5.4 unrecognized authentication mechanism");
     return;
   }

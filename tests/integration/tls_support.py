@@ -16,7 +16,7 @@ from conftest import prog
 from smtpd_support import Recorder, RawClient
 
 
-def make_cert(directory, cn="localhost"):
+def make_cert(directory, cn="localhost", ip=None):
     """Writes key+certificate PEM (servercert.pem format); returns (pem, cert)."""
     directory = pathlib.Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -24,7 +24,7 @@ def make_cert(directory, cn="localhost"):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key),
                     "-out", str(cert), "-days", "2", "-subj", f"/CN={cn}",
-                    "-addext", f"subjectAltName=DNS:{cn}"],
+                    "-addext", f"subjectAltName=DNS:{cn}" + (f",IP:{ip}" if ip else "")],
                    check=True, capture_output=True, timeout=30)
     pem = directory / "server.pem"
     pem.write_bytes(key.read_bytes() + cert.read_bytes())
