@@ -66,8 +66,8 @@ TEST_CASE("smtpd relay: RELAYCLIENT appends and relays; AUTH relays", "[smtpd]")
   RelayConfig c = Config();
   c.relayclient = "";
   CHECK(Check(c, "<u@other.test>").address == "u@other.test");
-  c.relayclient = "@fixme";
-  CHECK(Check(c, "<u@other.test>").address == "u@other.test@fixme");
+  c.relayclient = "@relay.example";
+  CHECK(Check(c, "<u@other.test>").address == "u@other.test@relay.example");
   RelayConfig a = Config();
   CHECK(Check(a, "<u@other.test>", true).verdict == RcptVerdict::kAccept);
   a.badrcptto = {"@other.test"};
