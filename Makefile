@@ -5,15 +5,20 @@
 #   tests/unit/*.cc         one Catch2 binary build/tests/unit-tests
 #   tests/fuzz/fuzz_*.cc    libFuzzer targets (make fuzz), built with clang
 #   <folder>/DEPS           extra Debian packages for `make deps`
+#   <folder>/USES           other folders whose archives its programs link
 # conf-cc, conf-ld and conf-prefix hold the compile line, link line and
 # install prefix (first line of each), as in qmail.
 
 SHELL := /bin/bash
 CXX_LINE := $(shell head -n1 conf-cc)
 LD_LINE := $(shell head -n1 conf-ld)
+STATIC_PROGRAMS := $(shell head -n1 conf-static)
 PREFIX := $(shell head -n1 conf-prefix)
 B := build
 SYSLIBS := /usr/lib/libowfat.a -lssl -lcrypto -lcrypt
+# Static links (conf-static): mk/quiet-static.awk drops only glibc's
+# warnings about NSS/dlopen in static programs.
+QUIET_STATIC := 2> >(awk -f mk/quiet-static.awk >&2)
 
 NOT_COMPONENTS := tests bench build
 COMPONENTS := $(filter-out $(NOT_COMPONENTS) lib,$(patsubst %/,%,$(sort $(dir $(wildcard */*.cc)))))
@@ -26,14 +31,15 @@ $(1)_SRCS := $$(filter-out %.main.cc,$$(wildcard $(1)/*.cc))
 $(1)_MAINS := $$(wildcard $(1)/*.main.cc)
 $(1)_A := $$(if $$($(1)_SRCS),$(B)/$(1)/lib$(1).a)
 $(1)_PROGS := $$(patsubst $(1)/%.main.cc,$(B)/bin/%,$$($(1)_MAINS))
+$(1)_USES_A := $$(foreach u,$$(shell cat $(1)/USES 2>/dev/null),$(B)/$$(u)/lib$$(u).a)
 PROGRAMS += $$($(1)_PROGS)
 ARCHIVES += $$($(1)_A)
 $$($(1)_A): $$(patsubst %.cc,$(B)/%.o,$$($(1)_SRCS))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
-$(B)/bin/%: $(B)/$(1)/%.main.o $$($(1)_A) $(LIB_A)
+$(B)/bin/%: $(B)/$(1)/%.main.o $$($(1)_A) $$($(1)_USES_A) $(LIB_A)
 	@mkdir -p $$(@D)
-	$(LD_LINE) -o $$@ $$^ $(SYSLIBS)
+	$(LD_LINE) $$(if $$(filter $$(@F),$(STATIC_PROGRAMS)),-static) -o $$@ $$^ $(SYSLIBS) $(QUIET_STATIC)
 endef
 
 PROGRAMS :=

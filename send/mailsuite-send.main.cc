@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "control.h"
+#include "local/run.h"
 #include "log.h"
 #include "paths.h"
 #include "queue_layout.h"
@@ -57,6 +58,7 @@ int main() {
 
   SpawnerOptions local_options;
   local_options.program = ms::ProgramPath("mailsuite-local");
+  local_options.in_process = ms::local::RunLocalDelivery;
   local_options.switch_user = root;
   auto local = StartSpawner(local_options);
   if (!local) return Fatal("spawner", local.error().message);

@@ -55,8 +55,9 @@ struct ExecPlan {
   int fd1 = -1;
 };
 
-// In the vfork child: take the fds, reset signals, become the user, exec.
-[[noreturn]] void ExecDeliverer(const ExecPlan& plan) {
+// In the child: take the fds, reset signals, become the user.  Runs in a
+// vfork child too: system calls only.
+void PrepareDeliverer(const ExecPlan& plan) {
   if (::dup2(plan.fd0, 0) < 0 || ::dup2(plan.fd1, 1) < 0) _exit(111);
   if (plan.fd0 > 1) ::close(plan.fd0);
   if (plan.fd1 > 1) ::close(plan.fd1);
@@ -73,8 +74,21 @@ struct ExecPlan {
     if (::setgid(plan.gid) != 0) ChildFail("unable to set gid (#4.3.0)\n");
     if (::setuid(plan.uid) != 0) ChildFail("unable to set uid (#4.3.0)\n");
   }
+}
+
+[[noreturn]] void ExecDeliverer(const ExecPlan& plan) {
+  PrepareDeliverer(plan);
   ::execve(plan.argv[0], plan.argv.data(), plan.envp.data());
   ChildFail("unable to run the deliverer (#4.3.0)\n");
+}
+
+// In a fork child (our own copy of memory): nothing of the spawner may
+// stay open past this point, since there is no exec to close it.
+[[noreturn]] void RunDeliverer(ExecPlan& plan, int (*deliverer)(int, char**)) {
+  PrepareDeliverer(plan);
+  ::close_range(3, ~0U, 0);
+  environ = plan.envp.data();
+  _exit(deliverer(static_cast<int>(plan.argv.size()) - 1, plan.argv.data()));
 }
 
 // Receives one request and its two fds.  Returns false at end of file.
@@ -177,10 +191,18 @@ void Reply(int sock, uint64_t job, int status) {
     plan.gid = req->gid;
     plan.fd0 = fd0.get();
     plan.fd1 = fd1.get();
-    // vfork: no copy of our page tables per delivery; we wait (suspended)
-    // only until the child has exec'd.  The socket is close-on-exec.
-    pid_t pid = ::vfork();
-    if (pid == 0) ExecDeliverer(plan);
+    pid_t pid;
+    if (options.in_process != nullptr) {
+      // fork, not exec: an exec costs more than the delivery itself (the
+      // loader and glibc's start-up; SPAWNER.md "In-process deliverer").
+      pid = ::fork();
+      if (pid == 0) RunDeliverer(plan, options.in_process);
+    } else {
+      // vfork: no copy of our page tables per delivery; we wait (suspended)
+      // only until the child has exec'd.  The socket is close-on-exec.
+      pid = ::vfork();
+      if (pid == 0) ExecDeliverer(plan);
+    }
     if (pid < 0) {
       // Report a temporary failure as if the deliverer had exited 111.
       Reply(sock, req->job, 111 << 8);

@@ -1,7 +1,8 @@
 // The spawners: small processes forked by mailsuite-send at start that
 // run deliverers for it (protocol: send/SPAWNER.md).  The local spawner
 // keeps root (when send starts as root) only to switch to the recipient's
-// uid/gid and exec mailsuite-local; the remote spawner runs as msremote.
+// uid/gid before running mailsuite-local's code in a forked child; the
+// remote spawner runs as msremote and execs mailsuite-remote.
 #ifndef MAILSUITE_SEND_SPAWNER_H_
 #define MAILSUITE_SEND_SPAWNER_H_
 
@@ -42,6 +43,10 @@ inline constexpr size_t kMaxSpawnRequest = 256 * 1024;
 
 struct SpawnerOptions {
   std::string program;      // absolute path of the deliverer
+  // When set, the deliverer runs in the forked child instead of an exec of
+  // `program` (which is still its argv[0]): the same code as the program's
+  // main, minus an exec per delivery (SPAWNER.md "In-process deliverer").
+  int (*in_process)(int argc, char** argv) = nullptr;
   bool switch_user = false;  // root: setgid/setgroups/setuid per request
   // When set, the spawner itself drops to this uid/gid before serving.
   std::optional<std::pair<uid_t, gid_t>> run_as;
