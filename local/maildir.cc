@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "durability.h"
 #include "fd.h"
 
 namespace ms::local {
@@ -26,6 +27,18 @@ std::string UniqueName(uint64_t size) {
   if (++delivered_files > 1) name += "Q" + std::to_string(delivered_files);
   static const std::string host = MaildirHostName();
   return name + "." + host + ",S=" + std::to_string(size);
+}
+
+// Whether the fsync of new/ may be left out: the scheduler records our
+// success by removing (or appending to and fdatasyncing) the queue file we
+// read from.  When that file lives on the same filesystem as the Maildir
+// and the filesystem journals metadata in order, that later change cannot
+// reach the disk before our rename does — so a crash never leaves the
+// message neither in new/ nor in the queue (local/README.md "Maildir").
+bool RenameIsOrderedBeforeQueueRemoval(int maildir, const Message& message) {
+  struct stat st;
+  return message.queue_device() && ::fstat(maildir, &st) == 0 &&
+         st.st_dev == *message.queue_device() && MetadataJournaledInOrder(maildir);
 }
 
 }  // namespace
@@ -84,8 +97,10 @@ Status DeliverMaildir(const std::string& path, std::string_view prefix, const Me
   file.reset();
   std::string dest = "new/" + name;
   if (::renameat(dir.get(), tmp.c_str(), dir.get(), dest.c_str()) != 0) return fail("Unable to move into new/");
-  UniqueFd new_dir(::openat(dir.get(), "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!new_dir.valid() || ::fsync(new_dir.get()) != 0) return Temporary("Unable to fsync", path + "new/");
+  if (!RenameIsOrderedBeforeQueueRemoval(dir.get(), message)) {
+    UniqueFd new_dir(::openat(dir.get(), "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!new_dir.valid() || ::fsync(new_dir.get()) != 0) return Temporary("Unable to fsync", path + "new/");
+  }
   if (sized) RecordDelivery(dir.get(), size);
   return Ok{};
 }

@@ -73,7 +73,10 @@ Result<Message> Message::Open(int fd) {
     m.offset_ = input->offset;
     m.length_ = input->length;
     struct stat st;
-    m.whole_file_ = m.offset_ == 0 && ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) == m.length_;
+    if (::fstat(fd, &st) == 0) {
+      m.whole_file_ = m.offset_ == 0 && static_cast<uint64_t>(st.st_size) == m.length_;
+      if (input->offset > 0) m.queue_device_ = st.st_dev;  // behind a queue header
+    }
     return m;
   }
   auto spool = AnonymousFile();

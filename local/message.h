@@ -13,6 +13,10 @@
 #include <cstdint>
 #include <string>
 
+#include <sys/types.h>
+
+#include <optional>
+
 #include "fd.h"
 #include "result.h"
 
@@ -23,6 +27,9 @@ class Message {
   static Result<Message> Open(int fd);
 
   int fd() const { return fd_; }
+  // The device of the mailsuite queue file we deliver from, if fd 0 is
+  // one (the scheduler removes it there once we report success).
+  std::optional<dev_t> queue_device() const { return queue_device_; }
   uint64_t offset() const { return offset_; }
   uint64_t length() const { return length_; }
 
@@ -42,6 +49,7 @@ class Message {
   uint64_t offset_ = 0;
   uint64_t length_ = 0;
   bool whole_file_ = false;  // [offset,length) is the whole of fd_
+  std::optional<dev_t> queue_device_;
   UniqueFd spool_;           // the temporary file, when we made one
   UniqueFd standalone_;
 };

@@ -14,7 +14,10 @@
 #include <cstring>
 #include <map>
 
+#include "deadline.h"
 #include "log.h"
+#include "send/delivery_workers.h"
+#include "send/spawn_child.h"
 #include "signals.h"
 
 extern char** environ;
@@ -35,98 +38,10 @@ bool ParseSigned(std::string_view text, int* value) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
-// The deliverer's fd 1 is the scheduler's report pipe: say why there, and
-// exit 111 so the delivery is deferred.  Runs in a vfork child: plain
-// system calls only, no allocation.
-[[noreturn]] void ChildFail(const char* what) {
-  [[maybe_unused]] ssize_t n = ::write(1, what, std::strlen(what));
-  _exit(111);
-}
-
-// Everything the child needs, built before vfork so that the child only
-// makes system calls (it shares our memory until it execs).
-struct ExecPlan {
-  std::vector<char*> argv;
-  std::vector<char*> envp;
-  bool switch_user = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  int fd0 = -1;
-  int fd1 = -1;
-};
-
-// In the child: take the fds, reset signals, become the user.  Runs in a
-// vfork child too: system calls only.
-void PrepareDeliverer(const ExecPlan& plan) {
-  if (::dup2(plan.fd0, 0) < 0 || ::dup2(plan.fd1, 1) < 0) _exit(111);
-  if (plan.fd0 > 1) ::close(plan.fd0);
-  if (plan.fd1 > 1) ::close(plan.fd1);
-  struct sigaction dfl = {};
-  dfl.sa_handler = SIG_DFL;
-  for (int signo : {SIGPIPE, SIGCHLD, SIGTERM, SIGHUP, SIGALRM}) ::sigaction(signo, &dfl, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (plan.switch_user) {
-    // qmail-lspawn never delivers as root; neither do we.
-    if (plan.uid == 0) ChildFail("refusing to deliver as root (#4.3.0)\n");
-    if (::setgroups(1, &plan.gid) != 0) ChildFail("unable to set groups (#4.3.0)\n");
-    if (::setgid(plan.gid) != 0) ChildFail("unable to set gid (#4.3.0)\n");
-    if (::setuid(plan.uid) != 0) ChildFail("unable to set uid (#4.3.0)\n");
-  }
-}
-
 [[noreturn]] void ExecDeliverer(const ExecPlan& plan) {
   PrepareDeliverer(plan);
   ::execve(plan.argv[0], plan.argv.data(), plan.envp.data());
   ChildFail("unable to run the deliverer (#4.3.0)\n");
-}
-
-// In a fork child (our own copy of memory): nothing of the spawner may
-// stay open past this point, since there is no exec to close it.
-[[noreturn]] void RunDeliverer(ExecPlan& plan, int (*deliverer)(int, char**)) {
-  PrepareDeliverer(plan);
-  ::close_range(3, ~0U, 0);
-  environ = plan.envp.data();
-  _exit(deliverer(static_cast<int>(plan.argv.size()) - 1, plan.argv.data()));
-}
-
-// Receives one request and its two fds.  Returns false at end of file.
-bool ReceiveRequest(int sock, std::string* data, UniqueFd* fd0, UniqueFd* fd1, bool* eof) {
-  data->resize(kMaxSpawnRequest);
-  struct iovec iov = {data->data(), data->size()};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  *eof = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
-  if (n <= 0) return false;
-  data->resize(static_cast<size_t>(n));
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    int fds[2] = {-1, -1};
-    std::memcpy(fds, CMSG_DATA(c), std::min<size_t>(count, 2) * sizeof(int));
-    fd0->reset(fds[0]);
-    fd1->reset(fds[1]);
-    for (size_t i = 2; i < count; ++i) {
-      int extra;
-      std::memcpy(&extra, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      ::close(extra);
-    }
-  }
-  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && fd0->valid() && fd1->valid();
-}
-
-void Reply(int sock, uint64_t job, int status) {
-  std::string reply = EncodeSpawnReply({job, status});
-  // The scheduler reads replies as they come; a full socket buffer only
-  // delays us, so retry on EINTR/EAGAIN.
-  while (::send(sock, reply.data(), reply.size(), MSG_NOSIGNAL) < 0 && errno == EINTR) {
-  }
 }
 
 [[noreturn]] void Serve(const SpawnerOptions& options, int sock) {
@@ -144,11 +59,22 @@ void Reply(int sock, uint64_t job, int status) {
   // The scheduler's signals are for it alone (a process-group SIGTERM must
   // not take away the spawner while deliveries finish); we end when it does.
   for (int signo : {SIGTERM, SIGHUP, SIGALRM}) IgnoreSignal(signo);
-  std::map<pid_t, uint64_t> running;
+  auto reply = [sock](uint64_t job, int status) { SendReply(sock, job, status); };
+  std::optional<DeliveryWorkers> workers;
+  if (options.in_process != nullptr)
+    workers.emplace(options.in_process, options.program, options.switch_user);
+  std::map<pid_t, uint64_t> running;  // exec'd deliverers
   std::string data;
+  std::vector<struct pollfd> p;
   for (;;) {
-    struct pollfd p[2] = {{sock, POLLIN, 0}, {children, POLLIN, 0}};
-    if (::poll(p, 2, -1) < 0 && errno != EINTR) _exit(111);
+    p.assign({{sock, POLLIN, 0}, {children, POLLIN, 0}});
+    int timeout = -1;
+    if (workers) {
+      workers->AddPollFds(&p);
+      timeout = workers->Expire(MonotonicMs());
+    }
+    if (::poll(p.data(), p.size(), timeout) < 0 && errno != EINTR) _exit(111);
+    if (workers) workers->CollectReplies(reply, MonotonicMs());
     if (p[1].revents != 0) {
       struct signalfd_siginfo info[16];
       while (::read(children, info, sizeof info) > 0) {
@@ -158,9 +84,10 @@ void Reply(int sock, uint64_t job, int status) {
       int status = 0;
       pid_t pid = ::waitpid(-1, &status, WNOHANG);
       if (pid <= 0) break;
+      if (workers && workers->Reaped(pid, status, reply)) continue;
       auto it = running.find(pid);
       if (it == running.end()) continue;
-      Reply(sock, it->second, status);
+      reply(it->second, status);
       running.erase(it);
     }
     if (p[0].revents == 0) continue;
@@ -177,6 +104,11 @@ void Reply(int sock, uint64_t job, int status) {
       LogLine("bad-request").Add("bytes", data.size()).Emit();
       continue;
     }
+    if (workers) {
+      // No fork or exec per delivery (SPAWNER.md "Delivery workers").
+      if (!workers->Dispatch(*req, fd0.get(), fd1.get())) reply(req->job, 111 << 8);
+      continue;
+    }
     ExecPlan plan;
     plan.argv.push_back(const_cast<char*>(options.program.c_str()));
     for (auto& a : req->args) plan.argv.push_back(a.data());
@@ -191,21 +123,13 @@ void Reply(int sock, uint64_t job, int status) {
     plan.gid = req->gid;
     plan.fd0 = fd0.get();
     plan.fd1 = fd1.get();
-    pid_t pid;
-    if (options.in_process != nullptr) {
-      // fork, not exec: an exec costs more than the delivery itself (the
-      // loader and glibc's start-up; SPAWNER.md "In-process deliverer").
-      pid = ::fork();
-      if (pid == 0) RunDeliverer(plan, options.in_process);
-    } else {
-      // vfork: no copy of our page tables per delivery; we wait (suspended)
-      // only until the child has exec'd.  The socket is close-on-exec.
-      pid = ::vfork();
-      if (pid == 0) ExecDeliverer(plan);
-    }
+    // vfork: no copy of our page tables per delivery; we wait (suspended)
+    // only until the child has exec'd.  The socket is close-on-exec.
+    pid_t pid = ::vfork();
+    if (pid == 0) ExecDeliverer(plan);
     if (pid < 0) {
       // Report a temporary failure as if the deliverer had exited 111.
-      Reply(sock, req->job, 111 << 8);
+      reply(req->job, 111 << 8);
       continue;
     }
     running[pid] = req->job;

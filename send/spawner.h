@@ -58,6 +58,8 @@ class SpawnerClient {
   SpawnerClient() = default;
   SpawnerClient(UniqueFd socket, pid_t pid) : socket_(std::move(socket)), pid_(pid) {}
   int fd() const { return socket_.get(); }
+  bool fd_valid() const { return socket_.valid(); }
+  void Close() { socket_.reset(); }
   pid_t pid() const { return pid_; }
   // Sends a request with the deliverer's fd 0 and fd 1.
   Status Send(const SpawnRequest& request, int fd0, int fd1);

@@ -1,0 +1,133 @@
+"""How many fsyncs make a message durable (lib/durability.h): on a
+filesystem that journals metadata in order (ext4, XFS) mailsuite-queue
+renames first and fsyncs only the file, and mailsuite-local leaves out the
+fsync of new/ when the queue file it delivers from is on the same
+filesystem; anywhere else, or with control/fsyncdirectories = 1, both
+fsync their directory as well.  Observed with strace on the real
+programs."""
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import prog
+from local_support import MESSAGE, Home, run_local, write_queue_file
+from queue_util import envelope, mess_files, parse_queue_file, run_queue
+
+pytestmark = pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed")
+
+
+def fs_type(path):
+    return subprocess.run(["stat", "-f", "-c", "%T", str(path)], capture_output=True, text=True,
+                          check=True, timeout=10).stdout.strip()
+
+
+def journaled(path):
+    # stat(1) names ext4's magic "ext2/ext3"
+    return fs_type(path) in ("ext2/ext3", "xfs")
+
+
+def traced(argv, trace_file):
+    return ["strace", "-f", "-qq", "-o", str(trace_file), "-e",
+            "trace=fsync,fdatasync,rename,renameat,renameat2,openat"] + argv
+
+
+def sync_calls(trace_file):
+    """[(call, target)] for fsyncs and renames, in order; an fsync's target
+    is the path its fd was opened from."""
+    fds, calls = {}, []
+    for line in pathlib.Path(trace_file).read_text().splitlines():
+        m = re.search(r'openat\(\w+, "([^"]*)", [^)]*\)\s+=\s+(\d+)', line)
+        if m:
+            fds[m.group(2)] = m.group(1)
+            continue
+        m = re.search(r"\b(fsync|fdatasync)\((\d+)\)\s+=\s+0", line)
+        if m:
+            calls.append((m.group(1), fds.get(m.group(2), "?")))
+            continue
+        m = re.search(r'\brename\w*\(.*"([^"]*)"[^"]*\) = 0', line)
+        if m:
+            calls.append(("rename", m.group(1)))
+    return calls
+
+
+def queue_calls(root, tmp_path):
+    trace = tmp_path / "queue.trace"
+    code, err = run_queue(root.env, b"Subject: x\n\nbody\n", envelope("a@x.test", "b@y.test"),
+                          argv=traced([prog("mailsuite-queue")], trace))
+    assert code == 0, err
+    assert len(mess_files(root.queue)) == 1
+    return sync_calls(trace)
+
+
+def test_queue_one_fsync_after_the_rename_where_the_journal_orders(root, tmp_path):
+    calls = queue_calls(root, tmp_path)
+    kinds = [c for c, _ in calls]
+    if journaled(root.queue):
+        assert kinds == ["rename", "fsync"], calls
+        assert "/mess/" in calls[0][1]  # the file itself, under its new name
+    else:
+        assert kinds == ["fsync", "rename", "fsync"], calls
+        assert calls[2][1].rstrip("/").endswith("mess")
+
+
+def test_queue_fsyncs_mess_when_the_operator_asks(root, tmp_path):
+    (root.control / "fsyncdirectories").write_text("1\n")
+    calls = queue_calls(root, tmp_path)
+    assert [c for c, _ in calls] == ["fsync", "rename", "fsync"], calls
+    assert calls[2][1].rstrip("/").endswith("mess")
+
+
+def local_calls(root, tmp_path, from_queue_file):
+    home = Home(tmp_path / "joe")
+    trace = tmp_path / "local.trace"
+    argv = traced([prog("mailsuite-local"), "joe", str(home.path), "joe", "", "", "example.test",
+                   "alice@example.org", "./Maildir/"], trace)
+    if from_queue_file:
+        qf = tmp_path / "qfile"
+        write_queue_file(qf, MESSAGE, "alice@example.org", ["joe@example.test"])
+        with open(qf, "rb") as f:
+            cp = subprocess.run(argv, stdin=f, capture_output=True, env=root.env, timeout=30)
+    else:
+        cp = subprocess.run(argv, input=MESSAGE, capture_output=True, env=root.env, timeout=30)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    assert len(home.new_messages()) == 1
+    return home, sync_calls(trace)
+
+
+def test_maildir_new_not_fsynced_when_the_queue_removal_comes_after(root, tmp_path):
+    home, calls = local_calls(root, tmp_path, from_queue_file=True)
+    kinds = [c for c, _ in calls]
+    if journaled(home.path):
+        assert kinds == ["fsync", "rename"], calls
+    else:
+        assert kinds == ["fsync", "rename", "fsync"], calls
+
+
+def test_maildir_new_fsynced_when_reading_a_pipe(root, tmp_path):
+    # No queue file behind us: nothing orders our rename before anything.
+    _, calls = local_calls(root, tmp_path, from_queue_file=False)
+    assert [c for c, _ in calls] == ["fsync", "rename", "fsync"], calls
+    assert calls[2][1].rstrip("/").endswith("new")
+
+
+def test_maildir_new_fsynced_when_the_operator_asks(root, tmp_path):
+    (root.control / "fsyncdirectories").write_text("1\n")
+    _, calls = local_calls(root, tmp_path, from_queue_file=True)
+    assert [c for c, _ in calls] == ["fsync", "rename", "fsync"], calls
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no tmpfs at /dev/shm")
+def test_other_filesystems_keep_the_directory_fsync(tmp_path):
+    import tempfile
+    from conftest import Root
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as d:
+        if journaled(d):
+            pytest.skip("/dev/shm is not tmpfs here")
+        r = Root(pathlib.Path(d) / "root")
+        calls = queue_calls(r, tmp_path)
+        assert [c for c, _ in calls] == ["fsync", "rename", "fsync"], calls
+        parse_queue_file(mess_files(r.queue)[0])
