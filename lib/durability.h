@@ -8,10 +8,11 @@ namespace ms {
 
 // True when the filesystem holding fd journals metadata in order and an
 // fsync of a regular file also commits the latest rename of that file
-// (the rename updates the file's own inode): ext3/ext4 and XFS.  False
-// for anything else, and when control/fsyncdirectories is 1 — which an
-// operator must set for ext2 or ext4 without a journal, as they share
-// ext4's magic number.  Reads the control file on every call.
+// (the rename updates the file's own inode): ext3/ext4 with a journal (the
+// kernel's /sys/fs/ext4/<device>/journal_task names its thread) and XFS.
+// False for anything else — ext4 without a journal, ext2, tmpfs, btrfs,
+// an unreadable sysfs — and when control/fsyncdirectories is 1.  Reads
+// sysfs and the control file on every call.
 bool MetadataJournaledInOrder(int fd);
 
 }  // namespace ms

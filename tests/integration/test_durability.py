@@ -25,9 +25,22 @@ def fs_type(path):
                           check=True, timeout=10).stdout.strip()
 
 
+def ext4_journal(path):
+    """Whether the ext4 filesystem holding path has a journal, as the
+    kernel tells in /sys/fs/ext4/<device>/journal_task ("<none>": no)."""
+    dev = os.stat(path).st_dev
+    try:
+        device = os.path.basename(os.readlink(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}"))
+        task = pathlib.Path(f"/sys/fs/ext4/{device}/journal_task").read_text()
+    except OSError:
+        return False
+    return bool(task) and not task.startswith("<none>")
+
+
 def journaled(path):
     # stat(1) names ext4's magic "ext2/ext3"
-    return fs_type(path) in ("ext2/ext3", "xfs")
+    kind = fs_type(path)
+    return kind == "xfs" or (kind == "ext2/ext3" and ext4_journal(path))
 
 
 def traced(argv, trace_file):
