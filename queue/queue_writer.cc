@@ -123,14 +123,13 @@ Status TmpFile::Create(const QueueLayout& layout, pid_t pid) {
   return Ok{};
 }
 
-// After this the message is durable (FORMAT.md "Writing").  By default:
-// rename into mess/, then one fsync of the file.  The rename changes the
-// file's own inode (its ctime), so on a filesystem that journals metadata
-// (ext3/ext4, XFS, btrfs) that fsync commits the data and the new name in
-// one journal commit; Postfix relies on the same.  Elsewhere, or with
-// control/fsyncdirectories: fsync, rename, fsync mess/ (two commits).
+// After this the message is durable (FORMAT.md "Writing").  Where an fsync
+// of the file also commits its newest directory entry (lib/durability.h:
+// XFS, ext4 with or without a journal): rename into mess/, then that one
+// fsync, one cache flush.  Postfix relies on the same.  Elsewhere, or with
+// control/fsyncdirectories: fsync, rename, fsync mess/ (two flushes).
 Status Commit(const QueueLayout& layout, const TmpFile& file) {
-  bool sync_directory = !MetadataJournaledInOrder(file.fd());
+  bool sync_directory = !FsyncCommitsNewName(file.fd());
   if (sync_directory && ::fsync(file.fd()) != 0)
     return Fail(kWriteError, "unable to sync the message", errno);
   std::string target = layout.MessPath(file.id());
