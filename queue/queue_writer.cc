@@ -89,8 +89,6 @@ class TmpFile {
   }
   Status Create(const QueueLayout& layout, pid_t pid);
   int fd() const { return fd_.get(); }
-  // The process exits right after: spare the close.
-  void LeaveOpen() { (void)fd_.release(); }
   const std::string& id() const { return id_; }
   int64_t created_sec() const { return created_usec_ / 1000000; }
 
@@ -152,7 +150,6 @@ Status Commit(const QueueLayout& layout, const TmpFile& file) {
   UniqueFd dir(::open(layout.mess().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.valid() || ::fsync(dir.get()) != 0)
     return take_back(kQueueMess, "unable to sync " + layout.mess(), errno);
-  (void)dir.release();  // exit closes it: one syscall less
   return Ok{};
 }
 
@@ -174,6 +171,10 @@ bool AbandonUncommittedFile() {
 }
 
 Result<Queued> WriteToQueue(const QueueRequest& request) {
+  // A process may queue many messages (smtpd's queue helper): nothing of
+  // the previous one may make the alarm spare or remove this one's file.
+  g_committed = 0;
+  g_tmp_exists = 0;
   const QueueLayout layout(request.queue_root);
   const std::string& received = request.received_line;
   if (kQueueHeaderSize + received.size() >= kBufferSize)
@@ -227,7 +228,6 @@ Result<Queued> WriteToQueue(const QueueRequest& request) {
   }
   Status committed = Commit(layout, file);
   if (!committed) return committed.error();
-  file.LeaveOpen();
   return Queued{file.id()};
 }
 

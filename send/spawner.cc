@@ -15,6 +15,7 @@
 #include <map>
 
 #include "deadline.h"
+#include "fd_passing.h"
 #include "log.h"
 #include "send/delivery_workers.h"
 #include "send/spawn_child.h"
@@ -192,23 +193,9 @@ std::optional<SpawnReply> DecodeSpawnReply(std::string_view data) {
 Status SpawnerClient::Send(const SpawnRequest& request, int fd0, int fd1) {
   std::string data = EncodeSpawnRequest(request);
   if (data.size() > kMaxSpawnRequest) return MakeError("spawn request too large");
-  struct iovec iov = {data.data(), data.size()};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-  int fds[2] = {fd0, fd1};
-  std::memcpy(CMSG_DATA(c), fds, sizeof fds);
-  for (;;) {
-    if (::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL) >= 0) return Ok{};
-    if (errno != EINTR) return MakeError(std::string("spawner: ") + std::strerror(errno));
-  }
+  Status sent = SendWithFds(socket_.get(), data, fd0, fd1);
+  if (!sent) return MakeError("spawner: " + sent.error().message);
+  return Ok{};
 }
 
 std::optional<SpawnReply> SpawnerClient::Receive(bool* eof) {

@@ -243,14 +243,18 @@ Status SetProgramModes(const std::string& bin) {
   if (queue_owner == nullptr || daemon_group == nullptr || daemon_user == nullptr)
     return MakeError("the mailsuite accounts do not exist");
   // mailsuite-queue: set-uid to the queue owner so every local user can
-  // inject (it then ignores MAILSUITE_*).  mailsuite-checkpassword: set-uid
-  // root but executable only by msdaemon's group, so only the pre-login
-  // pop3d can ask it to switch users.
-  std::string queue = bin + "/mailsuite-queue";
+  // inject (it then ignores MAILSUITE_*).  mailsuite-smtpd: the same, only
+  // to fork its queue helper before it drops that identity for good
+  // (smtpd/QUEUE_HELPER.md).  mailsuite-checkpassword: set-uid root but
+  // executable only by msdaemon's group, so only the pre-login pop3d can
+  // ask it to switch users.
   std::string checker = bin + "/mailsuite-checkpassword";
-  if (::chown(queue.c_str(), queue_owner->pw_uid, queue_owner->pw_gid) != 0 ||
-      ::chmod(queue.c_str(), 04711) != 0)
-    return MakeError("unable to set the mode of " + queue + ": " + std::strerror(errno));
+  for (const char* name : {"mailsuite-queue", "mailsuite-smtpd"}) {
+    std::string program = bin + "/" + name;
+    if (::chown(program.c_str(), queue_owner->pw_uid, queue_owner->pw_gid) != 0 ||
+        ::chmod(program.c_str(), 04711) != 0)
+      return MakeError("unable to set the mode of " + program + ": " + std::strerror(errno));
+  }
   if (::chown(checker.c_str(), 0, daemon_user->pw_gid) != 0 || ::chmod(checker.c_str(), 04750) != 0)
     return MakeError("unable to set the mode of " + checker + ": " + std::strerror(errno));
   return Ok{};

@@ -5,10 +5,12 @@
 
 #include "control.h"
 #include "log.h"
+#include "paths.h"
 #include "signals.h"
 #include "smtpd/auth.h"
 #include "smtpd/config.h"
 #include "smtpd/load_guard.h"
+#include "smtpd/queue_helper.h"
 #include "smtpd/session.h"
 #include "smtpd/starttls.h"
 #include "smtpd/transport.h"
@@ -23,6 +25,17 @@ constexpr int kExitConfig = 111;
 int main(int argc, char** argv) {
   using namespace ms::smtpd;
   ms::SetLogProgram("smtpd");
+  // Before anything reads the network or the environment's settings: the
+  // queue helper is forked with the queue owner's identity (set-uid
+  // install) and this process gives that identity up for good.  With a
+  // content filter ($QMAILQUEUE) every message goes through it instead.
+  QueueHelper helper;
+  const char* filter = ::getenv("QMAILQUEUE");
+  if (filter == nullptr || *filter == '\0') helper.Start(ms::QueueDir());
+  if (!DropSetUidIdentity()) {
+    ms::LogLine("end").Add("reason", "setuid").Add("error", "unable to drop the set-uid identity").Emit();
+    return kExitConfig;
+  }
   // A queue program or client that goes away shows up as a write error.
   ms::IgnoreSignal(SIGPIPE);
   FdTransport transport(0, 1);
@@ -49,8 +62,11 @@ int main(int argc, char** argv) {
   hooks.queue_has_room = [&c](uint64_t incoming) {
     return QueueHasRoom(c.queue_dir, c.queue_min_free, incoming);
   };
-  Session session(
-      c, &transport, [&c] { return std::make_unique<QueueProgram>(c.queue_program); }, hooks);
+  auto sink = [&c, &helper]() -> std::unique_ptr<MessageSink> {
+    if (helper.Alive()) return std::make_unique<HelperQueue>(&helper);
+    return std::make_unique<QueueProgram>(c.queue_program);
+  };
+  Session session(c, &transport, sink, hooks);
   StartTls starttls(control, 0, 1);
   Auth auth(std::move(*auth_config), &starttls);
   session.add_extension(&starttls);

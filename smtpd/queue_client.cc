@@ -97,15 +97,34 @@ QueueOutcome MapQueueExit(const ExitStatus& status, std::string_view custom, pid
   return out;
 }
 
+bool PipedQueue::OpenPipes(UniqueFd* message_read, UniqueFd* envelope_read) {
+  return MakePipe(message_read, &message_) && MakePipe(envelope_read, &envelope_);
+}
+
+bool PipedQueue::Write(std::string_view data) {
+  if (failed_) return false;
+  if (!WriteAll(message_.get(), data)) failed_ = true;
+  return !failed_;
+}
+
+void PipedQueue::SendEnvelope(const Envelope& envelope) {
+  message_.reset();
+  if (!failed_) WriteAll(envelope_.get(), EncodeEnvelope(envelope));
+  envelope_.reset();
+}
+
+void PipedQueue::ClosePipes() {
+  message_.reset();
+  envelope_.reset();
+}
+
 QueueProgram::~QueueProgram() {
   if (child_.pid() > 0) Abort();
 }
 
 bool QueueProgram::Begin() {
   UniqueFd message_read, envelope_read, custom_write;
-  if (!MakePipe(&message_read, &message_) || !MakePipe(&envelope_read, &envelope_) ||
-      !MakePipe(&custom_, &custom_write))
-    return false;
+  if (!OpenPipes(&message_read, &envelope_read) || !MakePipe(&custom_, &custom_write)) return false;
   SpawnSpec spec;
   spec.argv = {path_};
   spec.fds = {{0, message_read.get()}, {1, envelope_read.get()}, {kCustomErrorFd, custom_write.get()}};
@@ -115,16 +134,8 @@ bool QueueProgram::Begin() {
   return true;
 }
 
-bool QueueProgram::Write(std::string_view data) {
-  if (failed_) return false;
-  if (!WriteAll(message_.get(), data)) failed_ = true;
-  return !failed_;
-}
-
 QueueOutcome QueueProgram::Commit(const Envelope& envelope) {
-  message_.reset();
-  if (!failed_) WriteAll(envelope_.get(), EncodeEnvelope(envelope));
-  envelope_.reset();
+  SendEnvelope(envelope);
   pid_t pid = child_.pid();
   ExitStatus status = child_.Wait();
   child_ = Child();
@@ -142,13 +153,39 @@ QueueOutcome QueueProgram::Commit(const Envelope& envelope) {
 }
 
 void QueueProgram::Abort() {
-  message_.reset();
-  envelope_.reset();
+  ClosePipes();
   custom_.reset();
   if (child_.pid() > 0) {
     child_.Wait();
     child_ = Child();
   }
+}
+
+HelperQueue::~HelperQueue() {
+  if (submitted_) Abort();
+}
+
+bool HelperQueue::Begin() {
+  UniqueFd message_read, envelope_read;
+  if (!OpenPipes(&message_read, &envelope_read)) return false;
+  // Our copies of the read ends close when this returns: the helper's are
+  // then the only ones, so it sees end of file where we close.
+  submitted_ = helper_->Submit(message_read.get(), envelope_read.get());
+  return submitted_;
+}
+
+QueueOutcome HelperQueue::Commit(const Envelope& envelope) {
+  SendEnvelope(envelope);
+  pid_t pid = helper_->pid();
+  submitted_ = false;
+  return MapQueueExit(helper_->Result(), "", pid, ::time(nullptr));
+}
+
+void HelperQueue::Abort() {
+  // The helper reads an envelope without its final \0 and queues nothing.
+  ClosePipes();
+  if (submitted_) helper_->Result();
+  submitted_ = false;
 }
 
 }  // namespace ms::smtpd

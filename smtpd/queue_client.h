@@ -13,6 +13,7 @@
 #include "child.h"
 #include "envelope.h"
 #include "fd.h"
+#include "smtpd/queue_helper.h"
 
 namespace ms::smtpd {
 
@@ -40,22 +41,53 @@ class MessageSink {
   virtual void Abort() = 0;
 };
 
-class QueueProgram : public MessageSink {
+// What both ways of reaching the queue share: the message pipe and the
+// envelope pipe, closed in that order.
+class PipedQueue : public MessageSink {
+ public:
+  bool Write(std::string_view data) override;
+
+ protected:
+  // The read ends go to the queue program or helper.
+  bool OpenPipes(UniqueFd* message_read, UniqueFd* envelope_read);
+  // End of the message, then the envelope (unless a write already failed).
+  void SendEnvelope(const Envelope& envelope);
+  void ClosePipes();
+
+ private:
+  UniqueFd message_;
+  UniqueFd envelope_;
+  bool failed_ = false;
+};
+
+// Execs the queue program ($QMAILQUEUE or mailsuite-queue) per message.
+class QueueProgram : public PipedQueue {
  public:
   explicit QueueProgram(std::string path) : path_(std::move(path)) {}
   ~QueueProgram() override;
   bool Begin() override;
-  bool Write(std::string_view data) override;
   QueueOutcome Commit(const Envelope& envelope) override;
   void Abort() override;
 
  private:
   std::string path_;
   Child child_;
-  UniqueFd message_;
-  UniqueFd envelope_;
   UniqueFd custom_;
-  bool failed_ = false;
+};
+
+// mailsuite-queue's work done by smtpd's queue helper (queue_helper.h),
+// without an exec; only when $QMAILQUEUE is not set.
+class HelperQueue : public PipedQueue {
+ public:
+  explicit HelperQueue(QueueHelper* helper) : helper_(helper) {}
+  ~HelperQueue() override;
+  bool Begin() override;
+  QueueOutcome Commit(const Envelope& envelope) override;
+  void Abort() override;
+
+ private:
+  QueueHelper* helper_;
+  bool submitted_ = false;
 };
 
 }  // namespace ms::smtpd

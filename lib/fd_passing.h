@@ -1,0 +1,29 @@
+// Passing two descriptors with a small message over a SOCK_SEQPACKET
+// socket (SCM_RIGHTS): send's spawner and delivery workers
+// (send/SPAWNER.md) and smtpd's queue helper (smtpd/QUEUE_HELPER.md).
+#ifndef MAILSUITE_LIB_FD_PASSING_H_
+#define MAILSUITE_LIB_FD_PASSING_H_
+
+#include <string>
+#include <string_view>
+
+#include "fd.h"
+#include "result.h"
+
+namespace ms {
+
+// One packet: data, and fd0 and fd1 as the two descriptors.  Retries on
+// EINTR; never raises SIGPIPE.
+Status SendWithFds(int sock, std::string_view data, int fd0, int fd1);
+
+// One packet of at most max_size bytes into *data, its two descriptors
+// (close-on-exec) into *fd0 and *fd1; extra descriptors are closed.  False
+// when nothing usable arrived: *eof then tells whether the peer is gone
+// (end of file or an error other than EINTR/EAGAIN), as opposed to a
+// packet that was truncated or carried fewer than two descriptors.
+bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0, UniqueFd* fd1,
+                    bool* eof);
+
+}  // namespace ms
+
+#endif  // MAILSUITE_LIB_FD_PASSING_H_

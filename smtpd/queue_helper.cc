@@ -1,0 +1,157 @@
+#include "smtpd/queue_helper.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fd_passing.h"
+#include "log.h"
+#include "queue/queue_exit.h"
+#include "queue/queue_run.h"
+
+namespace ms::smtpd {
+
+namespace {
+
+constexpr int kHelperSocket = 3;
+constexpr char kSubmit = 'Q';
+
+// Serves one message after another until smtpd closes the socket.
+[[noreturn]] void ServeMessages(uid_t invoker) {
+  SetLogProgram("mailsuite-queue");
+  queue::PrepareQueueProcess();
+  for (;;) {
+    std::string data;
+    UniqueFd message, envelope;
+    bool eof = false;
+    if (!ReceiveWithFds(kHelperSocket, 16, &data, &message, &envelope, &eof)) {
+      if (eof) ::_exit(0);
+      continue;  // a malformed packet: nothing to answer
+    }
+    int code = data == std::string_view(&kSubmit, 1)
+                   ? queue::QueueOneMessage(message.get(), envelope.get(), invoker)
+                   : queue::kInternalBug;
+    message.reset();
+    envelope.reset();
+    unsigned char reply = static_cast<unsigned char>(code);
+    while (::send(kHelperSocket, &reply, 1, MSG_NOSIGNAL) < 0) {
+      if (errno != EINTR) ::_exit(0);
+    }
+  }
+}
+
+constexpr char kReady = 'R';
+
+// The child side of fork: nothing of the session may reach it but what
+// comes over the socket.
+[[noreturn]] void RunHelper(int socket, uid_t invoker, const std::string& tmp_dir,
+                            const struct stat& tmp) {
+  // fd 0/1 are the client's connection: /dev/null instead, so the
+  // connection closes when smtpd exits and no later fd lands on 0 or 1.
+  int null = ::open("/dev/null", O_RDWR);
+  if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(socket, kHelperSocket) < 0)
+    ::_exit(111);
+  ::close_range(kHelperSocket + 1, ~0U, 0);
+  // Become the queue owner entirely, so that the dropped smtpd can neither
+  // signal nor trace us.  Started by root (a test, or an operator who
+  // left out tcpserver's -u), give up root's groups too: the queue's group
+  // is the one set-gid tmp/ gives the files anyway.
+  if (::geteuid() == 0 && tmp.st_uid != 0 &&
+      (::setgroups(0, nullptr) != 0 || ::setresgid(tmp.st_gid, tmp.st_gid, tmp.st_gid) != 0))
+    ::_exit(111);
+  if (::setresuid(tmp.st_uid, tmp.st_uid, tmp.st_uid) != 0) ::_exit(111);
+  // A queue under a directory the owner cannot enter (a root-only test
+  // directory): leave it to the exec'd queue program.
+  if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
+  if (::send(kHelperSocket, &kReady, 1, MSG_NOSIGNAL) != 1) ::_exit(0);
+  ServeMessages(invoker);
+}
+
+}  // namespace
+
+bool QueueHelper::Start(const std::string& queue_dir) {
+  const std::string tmp_dir = queue_dir + "/tmp";
+  struct stat st;
+  if (::stat(tmp_dir.c_str(), &st) != 0) return false;
+  // Only as the queue owner (set-uid install, private instance) or root,
+  // so the files get the owner a set-uid mailsuite-queue gives them.
+  if (::geteuid() != st.st_uid && ::geteuid() != 0) return false;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  uid_t invoker = ::getuid();
+  pid_t pid = ::fork();
+  if (pid < 0) return false;
+  if (pid == 0) RunHelper(theirs.get(), invoker, tmp_dir, st);
+  theirs.reset();
+  char ready = 0;
+  ssize_t n;
+  while ((n = ::recv(ours.get(), &ready, 1, 0)) < 0 && errno == EINTR) {
+  }
+  if (n != 1 || ready != kReady) {
+    WaitFor(pid);
+    return false;
+  }
+  socket_ = std::move(ours);
+  pid_ = pid;
+  return true;
+}
+
+bool QueueHelper::Alive() {
+  if (!socket_.valid()) return false;
+  struct pollfd p = {socket_.get(), POLLIN, 0};
+  // It never speaks unasked: anything readable is its end of file.
+  if (::poll(&p, 1, 0) == 0) return true;
+  WaitFor(pid_);
+  GiveUp();
+  return false;
+}
+
+bool QueueHelper::Submit(int message_fd, int envelope_fd) {
+  if (!socket_.valid()) return false;
+  if (SendWithFds(socket_.get(), std::string_view(&kSubmit, 1), message_fd, envelope_fd)) return true;
+  GiveUp();
+  return false;
+}
+
+ExitStatus QueueHelper::Result() {
+  ExitStatus status;
+  unsigned char code = 0;
+  for (;;) {
+    ssize_t n = ::recv(socket_.get(), &code, 1, 0);
+    if (n == 1) {
+      status.exited = true;
+      status.code = code;
+      return status;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  // Gone: its own exit status says why (52 for timeoutqueue, a signal).
+  status = WaitFor(pid_);
+  GiveUp();
+  return status;
+}
+
+void QueueHelper::GiveUp() {
+  socket_.reset();
+  pid_ = -1;
+}
+
+bool DropSetUidIdentity() {
+  uid_t ruid = ::getuid();
+  gid_t rgid = ::getgid();
+  if (::geteuid() == ruid && ::getegid() == rgid) return true;
+  if (::setresgid(rgid, rgid, rgid) != 0 || ::setresuid(ruid, ruid, ruid) != 0) return false;
+  uid_t r, e, s;
+  gid_t gr, ge, gs;
+  return ::getresuid(&r, &e, &s) == 0 && r == ruid && e == ruid && s == ruid &&
+         ::getresgid(&gr, &ge, &gs) == 0 && gr == rgid && ge == rgid && gs == rgid;
+}
+
+}  // namespace ms::smtpd
