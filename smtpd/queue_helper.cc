@@ -102,6 +102,11 @@ bool QueueHelper::Start(const std::string& queue_dir) {
   return true;
 }
 
+QueueHelper::~QueueHelper() {
+  socket_.reset();
+  if (pid_ > 0) WaitFor(pid_);
+}
+
 bool QueueHelper::Alive() {
   if (!socket_.valid()) return false;
   struct pollfd p = {socket_.get(), POLLIN, 0};

@@ -19,9 +19,9 @@ class QueueHelper {
   QueueHelper() = default;
   QueueHelper(const QueueHelper&) = delete;
   QueueHelper& operator=(const QueueHelper&) = delete;
-  // Closing the socket is the helper's signal to exit; it is not waited
-  // for (it exits at once, and whoever inherits it reaps it).
-  ~QueueHelper() = default;
+  // Closing the socket is the helper's signal to exit, at once; it is
+  // then reaped, so its CPU time counts as smtpd's (tcpserver's children).
+  ~QueueHelper();
 
   // Forks the helper if the effective user owns queue_dir/tmp or is root
   // (the helper then becomes that owner), so the files it creates get the

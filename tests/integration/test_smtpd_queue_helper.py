@@ -81,9 +81,11 @@ def helper_of(smtpd_pid):
 
 
 def smtpd_under(tcpserver_pid):
-    children = pathlib.Path(f"/proc/{tcpserver_pid}/task/{tcpserver_pid}/children").read_text().split()
-    assert len(children) == 1, children
-    return int(children[0])
+    """The one smtpd of our session; the smtpd of the port probe that
+    started the server may still be on its way out."""
+    path = pathlib.Path(f"/proc/{tcpserver_pid}/task/{tcpserver_pid}/children")
+    wait_for(lambda: len(path.read_text().split()) == 1, timeout=10, what="a single smtpd")
+    return int(path.read_text().split()[0])
 
 
 def gone_or_zombie(pid):
