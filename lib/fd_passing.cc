@@ -39,6 +39,7 @@ bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0,
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
+  errno = 0;  // so that EINTR below means this call was interrupted
   ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
   *eof = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
   if (n <= 0) return false;

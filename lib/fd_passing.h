@@ -20,7 +20,8 @@ Status SendWithFds(int sock, std::string_view data, int fd0, int fd1);
 // (close-on-exec) into *fd0 and *fd1; extra descriptors are closed.  False
 // when nothing usable arrived: *eof then tells whether the peer is gone
 // (end of file or an error other than EINTR/EAGAIN), as opposed to a
-// packet that was truncated or carried fewer than two descriptors.
+// packet that was truncated or carried fewer than two descriptors, or an
+// interrupted call (errno is then EINTR, and nothing was read).
 bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0, UniqueFd* fd1,
                     bool* eof);
 

@@ -29,11 +29,12 @@ constexpr char kSubmit = 'Q';
     std::string data;
     UniqueFd message, envelope;
     bool eof = false;
-    if (!ReceiveWithFds(kHelperSocket, 16, &data, &message, &envelope, &eof)) {
-      if (eof) ::_exit(0);
-      continue;  // a malformed packet: nothing to answer
-    }
-    int code = data == std::string_view(&kSubmit, 1)
+    bool received = ReceiveWithFds(kHelperSocket, 16, &data, &message, &envelope, &eof);
+    if (!received && eof) ::_exit(0);
+    if (!received && errno == EINTR) continue;  // nothing was read
+    // smtpd waits for an answer to every packet: a malformed one (never
+    // sent by smtpd; descriptors lost to our fd limit) gets "internal bug".
+    int code = received && data == std::string_view(&kSubmit, 1)
                    ? queue::QueueOneMessage(message.get(), envelope.get(), invoker)
                    : queue::kInternalBug;
     message.reset();
