@@ -7,12 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cdb_lookup.h"
 #include "fd.h"
 #include "paths.h"
-
-extern "C" {
-#include <cdb.h>
-}
 
 namespace ms {
 
@@ -91,36 +88,7 @@ Result<std::vector<std::string>> Control::CdbLookup(std::string_view name,
     if (errno == ENOENT) return std::vector<std::string>{};
     return MakeError("unable to open " + path + ": " + std::strerror(errno));
   }
-  // A corrupt cdb could claim a data length of up to 4 GiB: no record can
-  // be longer than the file that holds it.
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0)
-    return MakeError("unable to stat " + path + ": " + std::strerror(errno));
-  struct cdb c;
-  cdb_init(&c, fd.get());
-  std::vector<std::string> found;
-  cdb_findstart(&c);
-  for (;;) {
-    int r = cdb_findnext(&c, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-    if (r < 0) {
-      cdb_free(&c);
-      return MakeError("unable to read " + path + ": corrupt cdb");
-    }
-    if (r == 0) break;
-    if (cdb_datalen(&c) > static_cast<uint64_t>(st.st_size)) {
-      cdb_free(&c);
-      return MakeError("unable to read " + path + ": corrupt cdb");
-    }
-    std::string data(cdb_datalen(&c), '\0');
-    if (cdb_read(&c, reinterpret_cast<unsigned char*>(data.data()), data.size(),
-                 cdb_datapos(&c)) < 0) {
-      cdb_free(&c);
-      return MakeError("unable to read " + path + ": corrupt cdb");
-    }
-    found.push_back(std::move(data));
-  }
-  cdb_free(&c);
-  return found;
+  return CdbLookupFd(fd.get(), path, key);
 }
 
 Result<bool> Control::CdbContains(std::string_view name, std::string_view key) const {

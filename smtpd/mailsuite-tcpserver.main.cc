@@ -1,0 +1,55 @@
+// mailsuite-tcpserver: tcpserver for mailsuite-smtpd without an exec per
+// connection.  Options, environment and privilege: smtpd/TCPSERVER.md.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "fd.h"
+#include "log.h"
+#include "paths.h"
+#include "smtpd/tcp_connection.h"
+#include "smtpd/tcp_listener.h"
+#include "smtpd/tcpserver_identity.h"
+#include "smtpd/tcpserver_options.h"
+
+namespace {
+
+constexpr int kExitUsage = 100;
+constexpr int kExitFatal = 111;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ms::smtpd;
+  ms::SetLogProgram("mailsuite-tcpserver");
+  auto options = ParseTcpServerOptions(std::vector<std::string>(argv + 1, argv + argc),
+                                       [](const char* name) { return std::getenv(name); });
+  if (!options) {
+    ms::WriteAll(2, "mailsuite-tcpserver: " + options.error().message + "\n");
+    return kExitUsage;
+  }
+  const bool in_process = IsOurSmtpd(options->program.front());
+  auto listener = BindListener(options->host, options->port, options->backlog);
+  if (!listener) {
+    ms::LogLine("fatal").Add("what", "bind").Add("error", listener.error().message).Emit();
+    return kExitFatal;
+  }
+  if (auto s = TakeServerIdentity(*options, ms::QueueDir() + "/tmp"); !s.ok()) {
+    ms::LogLine("fatal").Add("what", "user").Add("error", s.error().message).Emit();
+    return kExitFatal;
+  }
+  const uint16_t port = BoundPort(listener->get());
+  if (options->print_port) ms::WriteAll(1, std::to_string(port) + "\n");
+  if (options->verbosity >= 1) {
+    ms::LogLine("listening")
+        .Add("ip", options->host)
+        .Add("port", static_cast<unsigned>(port))
+        .Add("limit", options->limit)
+        .Add("smtpd", in_process ? "in-process" : "exec")
+        .Emit();
+  }
+  return RunAcceptLoop(listener->get(), options->limit, options->verbosity,
+                       [&](int fd) { ServeConnection(fd, *options, in_process); });
+}

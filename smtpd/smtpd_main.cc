@@ -1,0 +1,77 @@
+#include "smtpd/smtpd_main.h"
+
+#include <csignal>
+#include <memory>
+
+#include "control.h"
+#include "log.h"
+#include "paths.h"
+#include "signals.h"
+#include "smtpd/auth.h"
+#include "smtpd/config.h"
+#include "smtpd/load_guard.h"
+#include "smtpd/queue_helper.h"
+#include "smtpd/session.h"
+#include "smtpd/starttls.h"
+#include "smtpd/transport.h"
+
+namespace ms::smtpd {
+namespace {
+
+constexpr int kExitConfig = 111;
+
+}  // namespace
+
+int RunSmtpd(int argc, char** argv) {
+  SetLogProgram("smtpd");
+  // Before anything reads the network or the environment's settings: the
+  // queue helper is forked with the queue owner's identity (set-uid
+  // install) and this process gives that identity up for good.  With a
+  // content filter ($QMAILQUEUE) every message goes through it instead.
+  QueueHelper helper;
+  const char* filter = ::getenv("QMAILQUEUE");
+  if (filter == nullptr || *filter == '\0') helper.Start(ms::QueueDir());
+  if (!DropSetUidIdentity()) {
+    LogLine("end").Add("reason", "setuid").Add("error", "unable to drop the set-uid identity").Emit();
+    return kExitConfig;
+  }
+  // A queue program or client that goes away shows up as a write error.
+  IgnoreSignal(SIGPIPE);
+  FdTransport transport(0, 1);
+  Control control;
+  auto config = LoadConfig(control, GetEnv);
+  auto auth_config = LoadAuthConfig(control, GetEnv, std::vector<std::string>(argv + 1, argv + argc));
+  if (config && !auth_config) config = auth_config.error();
+  if (!config) {
+    transport.Write("421 4.3.0 unable to read controls\r\n", Deadline::AfterSeconds(10));
+    LogLine("end").Add("reason", "config").Add("error", config.error().message).Emit();
+    return kExitConfig;
+  }
+  const Config& c = *config;
+  if (c.refusela > 0) {
+    auto load = CurrentLoadAverage();
+    if (load && *load > c.refusela) {
+      transport.Write("421 4.3.2 " + c.me + " system overloaded, try again later\r\n",
+                      Deadline::AfterSeconds(10));
+      LogLine("end").Add("ip", c.remote_ip).Add("reason", "refusela").Emit();
+      return 0;
+    }
+  }
+  SessionHooks hooks;
+  hooks.queue_has_room = [&c](uint64_t incoming) {
+    return QueueHasRoom(c.queue_dir, c.queue_min_free, incoming);
+  };
+  auto sink = [&c, &helper]() -> std::unique_ptr<MessageSink> {
+    if (helper.Alive()) return std::make_unique<HelperQueue>(&helper);
+    return std::make_unique<QueueProgram>(c.queue_program);
+  };
+  Session session(c, &transport, sink, hooks);
+  StartTls starttls(control, 0, 1);
+  Auth auth(std::move(*auth_config), &starttls);
+  session.add_extension(&starttls);
+  session.add_extension(&auth);
+  session.Run();
+  return 0;
+}
+
+}  // namespace ms::smtpd

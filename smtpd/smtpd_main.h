@@ -1,0 +1,16 @@
+#ifndef MAILSUITE_SMTPD_SMTPD_MAIN_H_
+#define MAILSUITE_SMTPD_SMTPD_MAIN_H_
+
+namespace ms::smtpd {
+
+// mailsuite-smtpd's whole program: one SMTP session on fd 0/1 (the
+// client's connection), with the environment and control files of
+// smtpd/README.md; argv[1..] is the checkpassword program for AUTH.  Both
+// mailsuite-smtpd (exec'd by tcpserver) and mailsuite-tcpserver (in the
+// child it forks for a connection, TCPSERVER.md) run it.  Returns the
+// process's exit code.
+int RunSmtpd(int argc, char** argv);
+
+}  // namespace ms::smtpd
+
+#endif  // MAILSUITE_SMTPD_SMTPD_MAIN_H_

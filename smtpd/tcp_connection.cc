@@ -1,0 +1,137 @@
+#include "smtpd/tcp_connection.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "fd.h"
+#include "log.h"
+#include "smtpd/queue_helper.h"
+#include "smtpd/smtpd_main.h"
+#include "smtpd/tcp_rules.h"
+
+namespace ms::smtpd {
+namespace {
+
+struct Endpoint {
+  std::string ip;
+  std::string port;
+  bool v6 = false;
+};
+
+Endpoint Describe(const sockaddr_storage& address) {
+  Endpoint e;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&address);
+    ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+    e.port = std::to_string(ntohs(a->sin6_port));
+    e.v6 = true;
+    // An IPv4 client of a dual-stack socket is reported as IPv4.
+    if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) {
+      ::inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], text, sizeof text);
+      e.v6 = false;
+    }
+  } else {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&address);
+    ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+    e.port = std::to_string(ntohs(a->sin_port));
+  }
+  e.ip = text;
+  return e;
+}
+
+[[noreturn]] void Fail(const char* what, const std::string& error) {
+  LogLine("error").Add("what", what).Add("error", error).Emit();
+  ::_exit(111);
+}
+
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+}  // namespace
+
+bool IsOurSmtpd(const std::string& program) {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return false;
+  std::string ours(self, static_cast<size_t>(n));
+  ours = ours.substr(0, ours.rfind('/') + 1) + "mailsuite-smtpd";
+  if (program.find('/') != std::string::npos) return SameFile(program, ours);
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/bin:/bin";
+  while (true) {
+    size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    // execvp takes the first executable match; so do we.
+    if (::access(candidate.c_str(), X_OK) == 0) return SameFile(candidate, ours);
+    if (colon == std::string_view::npos) return false;
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process) {
+  sockaddr_storage local{}, remote{};
+  socklen_t local_length = sizeof local, remote_length = sizeof remote;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
+      ::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remote_length) != 0) {
+    ::_exit(111);  // the client is already gone
+  }
+  Endpoint here = Describe(local), there = Describe(remote);
+  ::setenv("PROTO", there.v6 ? "TCP6" : "TCP", 1);
+  ::setenv("TCPLOCALIP", here.ip.c_str(), 1);
+  ::setenv("TCPLOCALPORT", here.port.c_str(), 1);
+  ::setenv("TCPREMOTEIP", there.ip.c_str(), 1);
+  ::setenv("TCPREMOTEPORT", there.port.c_str(), 1);
+  if (!options.local_host.empty()) ::setenv("TCPLOCALHOST", options.local_host.c_str(), 1);
+  else ::unsetenv("TCPLOCALHOST");
+  ::unsetenv("TCPREMOTEHOST");
+  ::unsetenv("TCPREMOTEINFO");
+  if (!options.rules.empty()) {
+    UniqueFd rules(::open(options.rules.c_str(), O_RDONLY | O_CLOEXEC));
+    if (rules.valid()) {
+      auto rule = LookupTcpRule(rules.get(), options.rules, there.ip);
+      if (!rule) Fail("rules", rule.error().message);
+      if (rule->deny) {
+        if (options.verbosity >= 2) LogLine("deny").Add("ip", there.ip).Add("port", there.port).Emit();
+        ::_exit(100);
+      }
+      for (const auto& [name, value] : rule->environment) ::setenv(name.c_str(), value.c_str(), 1);
+    } else if (errno != ENOENT || !options.rules_may_be_missing) {
+      Fail("rules", "unable to read " + options.rules + ": " + std::strerror(errno));
+    }
+  }
+  if (options.verbosity >= 2)
+    LogLine("ok").Add("pid", static_cast<long long>(::getpid())).Add("ip", there.ip).Add("port", there.port).Emit();
+  if (::dup2(fd, 0) != 0 || ::dup2(fd, 1) != 1) ::_exit(111);
+  // Nothing of the parent's but fds 0-2 reaches the program: not the
+  // listening socket, not the signal pipe.
+  ::close_range(3, ~0U, 0);
+  std::vector<std::string> args = options.program;
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (smtpd_in_process) {
+    // mailsuite-smtpd forks its queue helper with our effective identity
+    // and gives that identity up itself, exactly as when exec'd set-uid.
+    ::_exit(RunSmtpd(static_cast<int>(args.size()), argv.data()));
+  }
+  // Anything else starts as the session user alone, as under tcpserver -u.
+  if (!DropSetUidIdentity()) Fail("setuid", "unable to drop the queue owner's identity");
+  ::execvp(argv[0], argv.data());
+  Fail("exec", "unable to run " + args[0] + ": " + std::strerror(errno));
+}
+
+}  // namespace ms::smtpd

@@ -1,0 +1,26 @@
+// mailsuite-tcpserver's child, for one connection: what tcpserver does
+// between its fork and its exec — the TCP environment, the -x rules, the
+// socket on fd 0 and 1 — and then the program: mailsuite-smtpd's code
+// in this very process when the program is our own mailsuite-smtpd
+// (no exec), anything else exec'd.
+#ifndef MAILSUITE_SMTPD_TCP_CONNECTION_H_
+#define MAILSUITE_SMTPD_TCP_CONNECTION_H_
+
+#include <string>
+
+#include "smtpd/tcpserver_options.h"
+
+namespace ms::smtpd {
+
+// Whether program (a path, or a name looked up in $PATH) is the very file
+// of the mailsuite-smtpd installed next to the running executable.
+bool IsOurSmtpd(const std::string& program);
+
+// Serves the connection on fd and exits: 100 when the rules deny it, 111
+// when the rules cannot be read or the program cannot run, else the
+// program's own exit code.
+[[noreturn]] void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process);
+
+}  // namespace ms::smtpd
+
+#endif  // MAILSUITE_SMTPD_TCP_CONNECTION_H_

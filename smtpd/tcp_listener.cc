@@ -1,0 +1,130 @@
+#include "smtpd/tcp_listener.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "child.h"
+#include "log.h"
+#include "signals.h"
+
+namespace ms::smtpd {
+
+Result<UniqueFd> BindListener(const std::string& host, uint16_t port, int backlog) {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+  if (host == "0") {
+    v4->sin_family = AF_INET;
+    v4->sin_addr.s_addr = htonl(INADDR_ANY);
+    length = sizeof *v4;
+  } else if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    length = sizeof *v4;
+  } else if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    length = sizeof *v6;
+  } else {
+    return MakeError("host " + host + ": not an IP address (mailsuite-tcpserver looks up no names)");
+  }
+  v4->sin_port = htons(port);  // same offset in sockaddr_in6
+  UniqueFd fd(::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return MakeError(std::string("unable to create a socket: ") + std::strerror(errno));
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), length) != 0)
+    return MakeError("unable to bind " + host + " port " + std::to_string(port) + ": " + std::strerror(errno));
+  if (::listen(fd.get(), backlog) != 0) return MakeError(std::string("unable to listen: ") + std::strerror(errno));
+  return fd;
+}
+
+uint16_t BoundPort(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
+  return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+}
+
+namespace {
+
+// Reaps every finished child; returns how many.
+unsigned ReapChildren(int verbosity) {
+  unsigned reaped = 0;
+  int status = 0;
+  pid_t pid;
+  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    ++reaped;
+    if (verbosity >= 2) {
+      ExitStatus s = DecodeWaitStatus(status);
+      LogLine line("end");
+      line.Add("pid", static_cast<long long>(pid));
+      if (s.exited) line.Add("status", s.code);
+      else line.Add("signal", s.signal);
+      line.Emit();
+    }
+  }
+  return reaped;
+}
+
+}  // namespace
+
+int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::function<void(int)>& serve) {
+  if (!SignalPipe::Install({SIGCHLD, SIGTERM})) {
+    LogLine("fatal").Add("what", "signals").Add("error", std::strerror(errno)).Emit();
+    return 111;
+  }
+  unsigned children = 0;
+  bool said_busy = false;
+  for (;;) {
+    struct pollfd fds[2] = {{SignalPipe::fd(), POLLIN, 0}, {listener, POLLIN, 0}};
+    // At the limit the listening socket is not watched: callers wait in
+    // the kernel's backlog until a child ends.
+    const bool accepting = children < limit;
+    if (!accepting && !said_busy && verbosity >= 1) {
+      LogLine("busy").Add("children", children).Add("limit", limit).Emit();
+      said_busy = true;
+    }
+    if (::poll(fds, accepting ? 2 : 1, -1) < 0 && errno != EINTR) {
+      LogLine("fatal").Add("what", "poll").Add("error", std::strerror(errno)).Emit();
+      return 111;
+    }
+    if (fds[0].revents != 0) {
+      unsigned long long signals = SignalPipe::Take();
+      unsigned reaped = ReapChildren(verbosity);
+      children -= reaped > children ? children : reaped;
+      if (children < limit) said_busy = false;
+      if (signals & (1ull << SIGTERM)) return 0;
+    }
+    if (!accepting || (fds[1].revents & POLLIN) == 0) continue;
+    UniqueFd connection(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+    if (!connection.valid()) {
+      // A connection reset before we took it, or out of fds: not fatal.
+      if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && verbosity >= 1)
+        LogLine("error").Add("what", "accept").Add("error", std::strerror(errno)).Emit();
+      continue;
+    }
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      if (verbosity >= 1) LogLine("error").Add("what", "fork").Add("error", std::strerror(errno)).Emit();
+      continue;  // the connection closes: the client retries later
+    }
+    if (pid == 0) {
+      DefaultSignal(SIGCHLD);
+      DefaultSignal(SIGTERM);
+      serve(connection.release());
+      ::_exit(111);  // serve does not return
+    }
+    ++children;
+    if (verbosity >= 2) LogLine("start").Add("pid", static_cast<long long>(pid)).Add("children", children).Emit();
+  }
+}
+
+}  // namespace ms::smtpd

@@ -1,0 +1,33 @@
+// mailsuite-tcpserver's parent: the listening socket and the accept loop.
+// It never reads a byte from a connection; each one is served by a child
+// it forks (tcp_connection.h).
+#ifndef MAILSUITE_SMTPD_TCP_LISTENER_H_
+#define MAILSUITE_SMTPD_TCP_LISTENER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "fd.h"
+#include "result.h"
+
+namespace ms::smtpd {
+
+// A listening TCP socket on host ("0": every IPv4 address; otherwise an
+// IPv4 or IPv6 literal) and port, SO_REUSEADDR set, close-on-exec.
+Result<UniqueFd> BindListener(const std::string& host, uint16_t port, int backlog);
+
+// The port a socket is bound to (for -1 with port 0).
+uint16_t BoundPort(int fd);
+
+// Accepts connections until SIGTERM, with at most limit children at once
+// (beyond that it stops accepting, as tcpserver does, and the kernel's
+// backlog holds the callers).  For each connection it forks; the child
+// runs serve(connection) with the parent's signal handling undone, and
+// serve must not return.  verbosity 2 logs each child's start and end;
+// 1 and 2 log when the limit is reached.  Returns the exit code.
+int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::function<void(int)>& serve);
+
+}  // namespace ms::smtpd
+
+#endif  // MAILSUITE_SMTPD_TCP_LISTENER_H_
