@@ -64,7 +64,9 @@ std::string SmtpdRun(const Instance& in) {
          "ZONES=`sed -n '/^[^#]/s/^/-r /p' " + in.control + "/rblzones 2>/dev/null`\n"
          "RBL=\"\"\n"
          "[ -n \"$ZONES\" ] && RBL=\"" + in.bin + "/mailsuite-rblsmtpd $ZONES\"\n"
-         "exec " + TcpserverUser(in) + "softlimit -m 100000000 tcpserver -v -R -l " +
+         "# mailsuite-tcpserver is tcpserver without an exec of smtpd per connection\n"
+         "# (smtpd/TCPSERVER.md); ucspi-tcp's tcpserver takes the same options.\n"
+         "exec " + TcpserverUser(in) + "softlimit -m 100000000 " + in.bin + "/mailsuite-tcpserver -v -R -l " +
          ControlValue(in, "me") + " -x " + in.root + (in.root.empty() ? "/etc/mailsuite" : "") +
          "/tcp.smtp.cdb -c \"${MAXCONN:-200}\"" + (in.switch_users ? " -U" : "") + " " + in.ip +
          " " + std::to_string(in.smtp_port) + " $RBL " + in.bin + "/mailsuite-smtpd\n";
@@ -83,7 +85,7 @@ std::string SubmissionRun(const Instance& in) {
          "exec 2>&1\n" + Exports(in) +
          "SMTPAUTH_REQUIRED=1; export SMTPAUTH_REQUIRED\n"
          "MAXCONN=" + ControlValue(in, "concurrencysubmission") + "\n"
-         "exec " + TcpserverUser(in) + "softlimit -m 100000000 tcpserver -v -R -l " +
+         "exec " + TcpserverUser(in) + "softlimit -m 100000000 " + in.bin + "/mailsuite-tcpserver -v -R -l " +
          ControlValue(in, "me") + " -c \"${MAXCONN:-100}\"" + (in.switch_users ? " -U" : "") + " " +
          in.ip + " " + std::to_string(in.submission_port) + " " + in.bin + "/mailsuite-smtpd " +
          in.bin + "/mailsuite-checkpassword\n";
