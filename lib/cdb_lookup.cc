@@ -16,7 +16,9 @@ Result<std::vector<std::string>> CdbLookupFd(int fd, const std::string& path, st
   // be longer than the file that holds it.
   struct stat st;
   if (::fstat(fd, &st) != 0) return MakeError("unable to stat " + path + ": " + std::strerror(errno));
-  struct cdb c;
+  // Zeroed: libowfat's cdb_init unmaps c.map first if it is not null, so
+  // stack garbage there would unmap a random part of the heap.
+  struct cdb c{};
   cdb_init(&c, fd);
   std::vector<std::string> found;
   cdb_findstart(&c);

@@ -24,7 +24,6 @@ import smtplib
 import socket
 import subprocess
 import tempfile
-import time
 
 import pytest
 
@@ -61,17 +60,26 @@ class Instance:
         os.chmod(cdb, 0o644)
         return cdb
 
-    def server(self, options=(), program=(SMTPD,), host="127.0.0.1", env=None):
-        """Starts `mailsuite-tcpserver -1 OPTIONS host 0 PROGRAM` and waits
-        for the port it prints (stdout and stderr share the log)."""
+    def launch(self, options=(), program=(SMTPD,), host="127.0.0.1", env=None):
+        """Starts `mailsuite-tcpserver -1 OPTIONS host 0 PROGRAM` (stdout
+        and stderr share the log)."""
         self.count += 1
         argv = [TCPSERVER, "-1", *options, host, "0", *program]
         p = self.root.start(argv, env=env or self.env, log_name=f"tcpserver-{self.count}.log")
+        p.host = host
+        return p
+
+    @staticmethod
+    def ready(p):
+        """Waits for the port p prints on stdout."""
         m = wait_for(lambda: re.match(r"(\d+)\n", p.log()) or (not p.alive() and "dead"),
                      timeout=10, what="the port on stdout")
         assert p.alive(), p.log()
-        p.host, p.port = host, int(m.group(1))
+        p.port = int(m.group(1))
         return p
+
+    def server(self, *args, **kw):
+        return self.ready(self.launch(*args, **kw))
 
 
 @pytest.fixture
@@ -280,12 +288,13 @@ def test_exec_program_gets_the_tcp_environment(inst):
         client_port = c.getsockname()[1]
         out = read_to_eof(c).decode()
     assert out == (f"TCP 127.0.0.2 127.0.0.1 {plain.port} unset unset unset\n"
-                   f"{client_port} unset\n"), (out, server.log())
+                   f"{client_port} unset\n"), (out, plain.log())
 
 
 def test_rules_lookup_survives_every_heap_layout(inst):
     """Regression: the child looked the client up in the rules cdb with
-    an uninitialised struct cdb, whose stack garbage cdb_init munmap()s
+    an uninitialised struct cdb (lib/cdb_lookup.cc), whose stack garbage
+    libowfat's cdb_init munmap()s
     first; when that garbage is a page-aligned heap address the child's
     heap is unmapped and it dies of SIGSEGV before the program runs (the
     client just sees the connection close).  Which layouts do so depends
@@ -300,8 +309,9 @@ def test_rules_lookup_survives_every_heap_layout(inst):
         for n in range(first, first + 64):
             env = {"PATH": "/usr/bin:/bin", "TCPREMOTEHOST": "stale", "TCPREMOTEINFO": "stale",
                    "TCPLOCALHOST": "stale", **{f"PAD{i}": "x" for i in range(2 * n)}}
-            servers.append((n, inst.server(["-v", "-l", "mx.test", "-x", str(cdb)], program=program, env=env)))
+            servers.append((n, inst.launch(["-v", "-l", "mx.test", "-x", str(cdb)], program=program, env=env)))
         for n, server in servers:
+            inst.ready(server)
             with connect(server.port) as c:
                 out = read_to_eof(c)
             if not out.startswith(b"TCP 127.0.0.1 127.0.0.1 %d mx.test unset bar\n" % server.port):
