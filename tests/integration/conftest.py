@@ -6,6 +6,7 @@ Run with Debian's /usr/bin/python3 (it has dnslib): `make check` does.
 """
 import os
 import pathlib
+import pwd
 import shutil
 import signal
 import socket
@@ -24,6 +25,16 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 def prog(name):
     """Absolute path of a built program."""
     return str(BIN / name)
+
+
+def ensure_account(name):
+    """The accounts mailsuite-setup creates in production."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", "--user-group", name], check=True, timeout=30)
+        return pwd.getpwnam(name)
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):

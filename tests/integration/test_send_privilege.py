@@ -11,20 +11,10 @@ import tempfile
 
 import pytest
 
-from conftest import Root, prog, wait_for
+from conftest import Root, ensure_account, prog, wait_for
 from send_helpers import make_message, maildir_messages, make_queue
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
-
-
-def ensure_account(name):
-    """The accounts mailsuite-setup creates in production."""
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", "--user-group", name], check=True, timeout=30)
-        return pwd.getpwnam(name)
 
 
 def proc_uid(pid):

@@ -16,18 +16,16 @@ Real smtplib clients and raw sockets on 127.0.0.0/8, tcprules from
 ucspi-tcp, every wait bounded, every process stopped afterwards."""
 import os
 import pathlib
-import pwd
 import re
 import shutil
 import signal
 import smtplib
 import socket
-import subprocess
 import tempfile
 
 import pytest
 
-from conftest import Root, free_port, port_open, prog, run, wait_for
+from conftest import Root, ensure_account, free_port, port_open, prog, run, wait_for
 from queue_util import mess_files, parse_queue_file
 
 MESSAGE = b"Subject: tcpserver\r\n\r\nbody\r\n"
@@ -148,16 +146,6 @@ def send_one(port, rcpt="bob@example.test", source="127.0.0.1"):
         code, text = s.data(MESSAGE)
         assert code == 250, (code, text)
         return s.sock.getsockname()[1]
-
-
-def ensure_account(name):
-    """The accounts mailsuite-setup creates in production."""
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", "--user-group", name], check=True, timeout=30)
-        return pwd.getpwnam(name)
 
 
 # 1. Our own smtpd, in the forked child.
