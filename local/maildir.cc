@@ -33,12 +33,95 @@ std::string UniqueName(uint64_t size) {
 // success by removing (or appending to and fdatasyncing) the queue file we
 // read from.  When that file lives on the same filesystem as the Maildir
 // and the filesystem journals metadata in order, that later change cannot
-// reach the disk before our rename does — so a crash never leaves the
+// reach the disk before our rename or link does — so a crash never leaves the
 // message neither in new/ nor in the queue (local/README.md "Maildir").
 bool RenameIsOrderedBeforeQueueRemoval(int maildir, const Message& message) {
   struct stat st;
   return message.queue_device() && ::fstat(maildir, &st) == 0 &&
          st.st_dev == *message.queue_device() && MetadataJournaledInOrder(maildir);
+}
+
+// Makes the name `new/NAME` durable once it exists, unless a crash cannot
+// lose the message without it (RenameIsOrderedBeforeQueueRemoval).
+// `file` is the delivered file when we still hold it (its fsync writes
+// its new link count and, on ext4, new/ too), else -1.
+Status SyncNewName(int maildir, const std::string& path, int file, const Message& message) {
+  if (RenameIsOrderedBeforeQueueRemoval(maildir, message)) return Ok{};
+  if (file >= 0) {
+    if (::fsync(file) != 0) return Temporary("Unable to fsync", path + "new/");
+    if (FsyncCommitsNewName(file)) return Ok{};
+  }
+  UniqueFd new_dir(::openat(maildir, "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!new_dir.valid() || ::fsync(new_dir.get()) != 0) return Temporary("Unable to fsync", path + "new/");
+  return Ok{};
+}
+
+// Gives the O_TMPFILE file `fd` the name `target` in maildir: linkat of the
+// descriptor itself where the kernel allows that to us, else of its
+// /proc/self/fd link.
+bool LinkUnnamed(int fd, int maildir, const std::string& target) {
+  if (::linkat(fd, "", maildir, target.c_str(), AT_EMPTY_PATH) == 0) return true;
+  if (errno == EEXIST) return false;
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  return ::linkat(AT_FDCWD, proc.c_str(), maildir, target.c_str(), AT_SYMLINK_FOLLOW) == 0;
+}
+
+// The delivery through an unnamed file in tmp/.  False (nothing left
+// behind) when this filesystem or kernel cannot do it.
+Result<bool> DeliverUnnamed(int maildir, const std::string& path, uint64_t size,
+                            std::string_view prefix, const Message& message) {
+  UniqueFd file(::openat(maildir, "tmp", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+  if (!file.valid()) {
+    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return false;
+    return Temporary("Unable to create a file in", path + "tmp/");
+  }
+  if (!WriteAll(file.get(), prefix)) return Temporary("Unable to write", path + "tmp/");
+  if (Status s = message.CopyTo(file.get()); !s.ok())
+    return MakeError("Unable to write " + path + "tmp/: " + s.error().message, 111);
+  if (::fsync(file.get()) != 0) return Temporary("Unable to fsync", path + "tmp/");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::string dest = "new/" + UniqueName(size);
+    if (LinkUnnamed(file.get(), maildir, dest)) {
+      if (Status s = SyncNewName(maildir, path, file.get(), message); !s.ok()) return s.error();
+      return true;
+    }
+    if (errno != EEXIST) {
+      // No /proc (a chroot), or a kernel that refuses: the classic way.
+      if (errno == ENOENT || errno == EPERM || errno == EACCES || errno == EXDEV) return false;
+      return Temporary("Unable to link into", path + "new/");
+    }
+  }
+  return Temporary("Unable to find a free name in", path + "new/");
+}
+
+// qmail's delivery: a named file in tmp/, fsync, rename into new/.
+Status DeliverThroughTmp(int maildir, const std::string& path, uint64_t size,
+                         std::string_view prefix, const Message& message) {
+  std::string name;
+  std::string tmp;
+  UniqueFd file;
+  for (int attempt = 0; attempt < 3 && !file.valid(); ++attempt) {
+    name = UniqueName(size);
+    tmp = "tmp/" + name;
+    file.reset(::openat(maildir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!file.valid() && errno != EEXIST) break;
+  }
+  if (!file.valid()) return Temporary("Unable to create a file in", path + "tmp/");
+  auto fail = [&](std::string_view what) {
+    Error e = Temporary(what, path + tmp);
+    ::unlinkat(maildir, tmp.c_str(), 0);
+    return e;
+  };
+  if (!WriteAll(file.get(), prefix)) return fail("Unable to write");
+  if (Status s = message.CopyTo(file.get()); !s.ok()) {
+    ::unlinkat(maildir, tmp.c_str(), 0);
+    return MakeError("Unable to write " + path + tmp + ": " + s.error().message, 111);
+  }
+  if (::fsync(file.get()) != 0) return fail("Unable to fsync");
+  file.reset();
+  std::string dest = "new/" + name;
+  if (::renameat(maildir, tmp.c_str(), maildir, dest.c_str()) != 0) return fail("Unable to move into new/");
+  return SyncNewName(maildir, path, -1, message);
 }
 
 }  // namespace
@@ -73,33 +156,16 @@ Status DeliverMaildir(const std::string& path, std::string_view prefix, const Me
     auto usage = CheckQuota(dir.get(), quota, size);
     if (!usage.ok()) return usage.error();
   }
-  std::string name;
-  std::string tmp;
-  UniqueFd file;
-  for (int attempt = 0; attempt < 3 && !file.valid(); ++attempt) {
-    name = UniqueName(size);
-    tmp = "tmp/" + name;
-    file.reset(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!file.valid() && errno != EEXIST) break;
-  }
-  if (!file.valid()) return Temporary("Unable to create a file in", path + "tmp/");
-  auto fail = [&](std::string_view what) {
-    Error e = Temporary(what, path + tmp);
-    ::unlinkat(dir.get(), tmp.c_str(), 0);
-    return e;
-  };
-  if (!WriteAll(file.get(), prefix)) return fail("Unable to write");
-  if (Status s = message.CopyTo(file.get()); !s.ok()) {
-    ::unlinkat(dir.get(), tmp.c_str(), 0);
-    return MakeError("Unable to write " + path + tmp + ": " + s.error().message, 111);
-  }
-  if (::fsync(file.get()) != 0) return fail("Unable to fsync");
-  file.reset();
-  std::string dest = "new/" + name;
-  if (::renameat(dir.get(), tmp.c_str(), dir.get(), dest.c_str()) != 0) return fail("Unable to move into new/");
-  if (!RenameIsOrderedBeforeQueueRemoval(dir.get(), message)) {
-    UniqueFd new_dir(::openat(dir.get(), "new", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!new_dir.valid() || ::fsync(new_dir.get()) != 0) return Temporary("Unable to fsync", path + "new/");
+  // The file is written and fsynced before it has a name, then linked
+  // into new/: no tmp/ entry to create and remove, no rename between two
+  // directories, and tmp/'s lock is not held while the filesystem looks
+  // for a free inode.  Where O_TMPFILE or the link is not available, the
+  // classic tmp/-then-rename delivery.
+  auto delivered = DeliverUnnamed(dir.get(), path, size, prefix, message);
+  if (!delivered.ok()) return delivered.error();
+  if (!*delivered) {
+    Status s = DeliverThroughTmp(dir.get(), path, size, prefix, message);
+    if (!s.ok()) return s;
   }
   if (sized) RecordDelivery(dir.get(), size);
   return Ok{};

@@ -1,9 +1,10 @@
 """How many fsyncs make a message durable (lib/durability.h): where an
 fsync of a file also commits its newest directory entry (XFS, ext4 with or
-without a journal) mailsuite-queue renames first and fsyncs only the file;
-where the journal also orders metadata (XFS, ext4 with a journal)
-mailsuite-local leaves out the fsync of new/ when the queue file it
-delivers from is on the same filesystem; anywhere else, or with
+without a journal) mailsuite-queue renames first and fsyncs only the file,
+and mailsuite-local fsyncs its unnamed Maildir file, links it into new/ and
+fsyncs the file again; where the journal also orders metadata (XFS, ext4
+with a journal) mailsuite-local leaves out that second fsync when the queue
+file it delivers from is on the same filesystem; anywhere else, or with
 control/fsyncdirectories = 1, both fsync their directory as well.
 Observed with strace on the real programs."""
 import os
@@ -65,7 +66,7 @@ def fsync_commits_new_name(path):
 
 def traced(argv, trace_file):
     return ["strace", "-f", "-qq", "-o", str(trace_file), "-e",
-            "trace=fsync,fdatasync,rename,renameat,renameat2,openat"] + argv
+            "trace=fsync,fdatasync,rename,renameat,renameat2,linkat,openat"] + argv
 
 
 def sync_calls(trace_file):
@@ -81,9 +82,9 @@ def sync_calls(trace_file):
         if m:
             calls.append((m.group(1), fds.get(m.group(2), "?")))
             continue
-        m = re.search(r'\brename\w*\(.*"([^"]*)"[^"]*\) = 0', line)
+        m = re.search(r'\b(rename|link)\w*\(.*"([^"]*)"[^"]*\) = 0', line)
         if m:
-            calls.append(("rename", m.group(1)))
+            calls.append((m.group(1), m.group(2)))
     return calls
 
 
@@ -131,26 +132,39 @@ def local_calls(root, tmp_path, from_queue_file):
     return home, sync_calls(trace)
 
 
+def maildir_sequence(home, calls, ordered):
+    """The Maildir file is fsynced unnamed, linked into new/, then made
+    durable under that name: not at all when the journal orders the link
+    before the queue file's removal, by the file's own fsync where that
+    commits its new name (ext4, XFS), else by that and new/'s."""
+    kinds = [c for c, _ in calls]
+    assert kinds[:2] == ["fsync", "link"] and calls[1][1].startswith("new/"), calls
+    if ordered:
+        assert kinds == ["fsync", "link"], calls
+    elif fsync_commits_new_name(home.path):
+        assert kinds == ["fsync", "link", "fsync"], calls
+        assert calls[2][1] == "tmp", calls  # the file, opened O_TMPFILE in tmp/
+    else:
+        assert kinds == ["fsync", "link", "fsync", "fsync"], calls
+        assert calls[3][1].rstrip("/").endswith("new"), calls
+
+
 def test_maildir_new_not_fsynced_when_the_queue_removal_comes_after(root, tmp_path):
     home, calls = local_calls(root, tmp_path, from_queue_file=True)
-    kinds = [c for c, _ in calls]
-    if journaled(home.path):
-        assert kinds == ["fsync", "rename"], calls
-    else:
-        assert kinds == ["fsync", "rename", "fsync"], calls
+    maildir_sequence(home, calls, ordered=journaled(home.path))
 
 
 def test_maildir_new_fsynced_when_reading_a_pipe(root, tmp_path):
-    # No queue file behind us: nothing orders our rename before anything.
-    _, calls = local_calls(root, tmp_path, from_queue_file=False)
-    assert [c for c, _ in calls] == ["fsync", "rename", "fsync"], calls
-    assert calls[2][1].rstrip("/").endswith("new")
+    # No queue file behind us: nothing orders our link before anything.
+    home, calls = local_calls(root, tmp_path, from_queue_file=False)
+    maildir_sequence(home, calls, ordered=False)
 
 
 def test_maildir_new_fsynced_when_the_operator_asks(root, tmp_path):
     (root.control / "fsyncdirectories").write_text("1\n")
     _, calls = local_calls(root, tmp_path, from_queue_file=True)
-    assert [c for c, _ in calls] == ["fsync", "rename", "fsync"], calls
+    assert [c for c, _ in calls] == ["fsync", "link", "fsync", "fsync"], calls
+    assert calls[3][1].rstrip("/").endswith("new"), calls
 
 
 @pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no tmpfs at /dev/shm")

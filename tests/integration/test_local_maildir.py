@@ -4,7 +4,14 @@ import re
 import socket
 import time
 
-from local_support import MESSAGE, Home, assert_deferred, reason, run_local, write_queue_file
+import pytest
+
+from local_support import (MESSAGE, Home, assert_deferred, reason, refuse_syscall, run_local,
+                           write_queue_file)
+
+SYS_OPENAT, SYS_LINKAT = 257, 265
+O_TMPFILE_BIT = 0o20000000  # __O_TMPFILE, without O_DIRECTORY
+EOPNOTSUPP, EPERM = 95, 1
 
 
 def test_maildir_name_and_content(root, tmp_path):
@@ -19,6 +26,32 @@ def test_maildir_name_and_content(root, tmp_path):
     assert int(m.group(5)) == msg.stat().st_size
     assert msg.read_bytes().startswith(b"Return-Path: <>\nDelivered-To: joe@example.test\n")
     assert oct(msg.stat().st_mode & 0o777) == "0o600"
+
+
+def test_delivery_leaves_nothing_in_tmp(root, tmp_path):
+    # The file is written unnamed in tmp/ and linked straight into new/.
+    home = Home(tmp_path / "joe")
+    for n in range(3):
+        assert run_local(root, home, message=MESSAGE + b"%d\n" % n).returncode == 0
+    assert len(home.new_messages()) == 3
+    assert list((home.path / "Maildir" / "tmp").iterdir()) == []
+    for msg in home.new_messages():
+        assert msg.stat().st_nlink == 1 and oct(msg.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("refusal", [
+    # a filesystem without O_TMPFILE: the kernel refuses the flag
+    refuse_syscall(SYS_OPENAT, EOPNOTSUPP, O_TMPFILE_BIT),
+    # no linkat for us (an old kernel without /proc in a chroot)
+    refuse_syscall(SYS_LINKAT, EPERM),
+], ids=["no-o_tmpfile", "no-linkat"])
+def test_falls_back_to_a_named_tmp_file(root, tmp_path, refusal):
+    home = Home(tmp_path / "joe")
+    cp = run_local(root, home, sender="", preexec_fn=refusal)
+    assert cp.returncode == 0, cp.stdout
+    [msg] = home.new_messages()
+    assert msg.read_bytes() == b"Return-Path: <>\nDelivered-To: joe@example.test\n" + MESSAGE
+    assert list((home.path / "Maildir" / "tmp").iterdir()) == []
 
 
 def test_two_maildirs_in_one_run_get_distinct_names(root, tmp_path):
