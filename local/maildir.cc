@@ -10,6 +10,7 @@
 
 #include "durability.h"
 #include "fd.h"
+#include "unnamed_file.h"
 
 namespace ms::local {
 namespace {
@@ -56,23 +57,13 @@ Status SyncNewName(int maildir, const std::string& path, int file, const Message
   return Ok{};
 }
 
-// Gives the O_TMPFILE file `fd` the name `target` in maildir: linkat of the
-// descriptor itself where the kernel allows that to us, else of its
-// /proc/self/fd link.
-bool LinkUnnamed(int fd, int maildir, const std::string& target) {
-  if (::linkat(fd, "", maildir, target.c_str(), AT_EMPTY_PATH) == 0) return true;
-  if (errno == EEXIST) return false;
-  std::string proc = "/proc/self/fd/" + std::to_string(fd);
-  return ::linkat(AT_FDCWD, proc.c_str(), maildir, target.c_str(), AT_SYMLINK_FOLLOW) == 0;
-}
-
 // The delivery through an unnamed file in tmp/.  False (nothing left
 // behind) when this filesystem or kernel cannot do it.
 Result<bool> DeliverUnnamed(int maildir, const std::string& path, uint64_t size,
                             std::string_view prefix, const Message& message) {
-  UniqueFd file(::openat(maildir, "tmp", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+  UniqueFd file = OpenUnnamed(maildir, "tmp", 0600);
   if (!file.valid()) {
-    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return false;
+    if (UnnamedUnsupported(errno)) return false;
     return Temporary("Unable to create a file in", path + "tmp/");
   }
   if (!WriteAll(file.get(), prefix)) return Temporary("Unable to write", path + "tmp/");
@@ -81,14 +72,16 @@ Result<bool> DeliverUnnamed(int maildir, const std::string& path, uint64_t size,
   if (::fsync(file.get()) != 0) return Temporary("Unable to fsync", path + "tmp/");
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::string dest = "new/" + UniqueName(size);
-    if (LinkUnnamed(file.get(), maildir, dest)) {
-      if (Status s = SyncNewName(maildir, path, file.get(), message); !s.ok()) return s.error();
-      return true;
-    }
-    if (errno != EEXIST) {
-      // No /proc (a chroot), or a kernel that refuses: the classic way.
-      if (errno == ENOENT || errno == EPERM || errno == EACCES || errno == EXDEV) return false;
-      return Temporary("Unable to link into", path + "new/");
+    switch (LinkUnnamed(file.get(), maildir, dest.c_str())) {
+      case LinkResult::kLinked:
+        if (Status s = SyncNewName(maildir, path, file.get(), message); !s.ok()) return s.error();
+        return true;
+      case LinkResult::kNameTaken:
+        continue;
+      case LinkResult::kRefused:
+        return false;  // the classic way
+      case LinkResult::kFailed:
+        return Temporary("Unable to link into", path + "new/");
     }
   }
   return Temporary("Unable to find a free name in", path + "new/");

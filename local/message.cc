@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,43 +10,13 @@
 #include <cstring>
 
 #include "message_input.h"
+#include "unnamed_file.h"
 
 namespace ms::local {
 namespace {
 
 Error Temporary(std::string_view what) {
   return MakeError(std::string(what) + ": " + std::strerror(errno) + ". (#4.3.0)", 111);
-}
-
-// Copies len bytes of in from *pos to out, in the cheapest way the two
-// descriptors allow.
-bool CopyRange(int in, uint64_t pos, uint64_t len, int out) {
-  off_t off = static_cast<off_t>(pos);
-  bool try_cfr = true;
-  while (len > 0) {
-    size_t chunk = len > (1u << 30) ? (1u << 30) : static_cast<size_t>(len);
-    ssize_t n = -1;
-    if (try_cfr) {
-      n = ::copy_file_range(in, &off, out, nullptr, chunk, 0);
-      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOSYS ||
-                    errno == EBADF)) {
-        try_cfr = false;  // a pipe, another filesystem, an old kernel
-        continue;
-      }
-    } else {
-      n = ::sendfile(out, in, &off, chunk);
-    }
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (n == 0) {  // the file is shorter than its header said
-      errno = EIO;
-      return false;
-    }
-    len -= static_cast<uint64_t>(n);
-  }
-  return true;
 }
 
 }  // namespace

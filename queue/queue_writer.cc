@@ -17,6 +17,7 @@
 #include "queue/envelope_reader.h"
 #include "queue/queue_exit.h"
 #include "queue_layout.h"
+#include "unnamed_file.h"
 
 namespace ms::queue {
 
@@ -80,7 +81,9 @@ Result<bool> FillBuffer(int fd, size_t* used) {
   return false;
 }
 
-// The file in tmp/: removed again unless committed.
+// The message's file until it is in mess/: unnamed where one fsync
+// commits a new name (lib/unnamed_file.h, lib/durability.h), else named in
+// tmp/ and removed again unless committed.
 class TmpFile {
  public:
   ~TmpFile() {
@@ -88,53 +91,114 @@ class TmpFile {
     g_tmp_exists = 0;
   }
   Status Create(const QueueLayout& layout, pid_t pid);
+  // Gives the complete file the name `target` (mess/ID): a link of the
+  // unnamed file, a rename of the named one.  errno on failure.
+  LinkResult Publish(const std::string& target);
+  // The link was refused (no /proc in a chroot on an older kernel): the
+  // same bytes into a named file, which has another inode, so another id.
+  Status CopyToNamed(const QueueLayout& layout, pid_t pid);
   int fd() const { return fd_.get(); }
+  bool unnamed() const { return unnamed_; }
+  // Whether fsyncing the file after Publish makes name and data durable.
+  bool one_fsync() const { return one_fsync_; }
   const std::string& id() const { return id_; }
   int64_t created_sec() const { return created_usec_ / 1000000; }
 
  private:
+  Status CreateNamed(const QueueLayout& layout, pid_t pid);
+  Status TakeId(const char* what);
+
   UniqueFd fd_;
+  bool unnamed_ = false;
+  bool one_fsync_ = false;
   std::string id_;
   int64_t created_usec_ = 0;
 };
 
+Error CreateFailed(const QueueLayout& layout, const std::string& what, int err) {
+  if (err == ENOSPC || err == EDQUOT) return Fail(kWriteError, "unable to create " + what, err);
+  struct stat st;
+  if (::stat(layout.root().c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Fail(kQueueRoot, "unable to use the queue " + layout.root(), err);
+  return Fail(kQueueTmp, "unable to create " + what, err);
+}
+
 Status TmpFile::Create(const QueueLayout& layout, pid_t pid) {
   created_usec_ = RealtimeUsec();
+  fd_ = OpenUnnamed(AT_FDCWD, layout.tmp().c_str(), 0640);
+  if (!fd_.valid()) {
+    if (!UnnamedUnsupported(errno)) return CreateFailed(layout, "a file in " + layout.tmp(), errno);
+    return CreateNamed(layout, pid);
+  }
+  // Where the name needs a directory fsync of its own, qmail's order with
+  // a named file (an unnamed one would need a third fsync, for its link
+  // count).
+  one_fsync_ = FsyncCommitsNewName(fd_.get());
+  if (!one_fsync_) return CreateNamed(layout, pid);
+  unnamed_ = true;
+  return TakeId("a file in tmp/");
+}
+
+Status TmpFile::CreateNamed(const QueueLayout& layout, pid_t pid) {
   std::string path = layout.tmp() + "/" + std::to_string(pid) + "." +
                      std::to_string(created_usec_);
   if (path.size() >= sizeof g_tmp_path) return MakeError("queue path too long", kQueueRoot);
   std::memcpy(g_tmp_path, path.c_str(), path.size() + 1);
   fd_.reset(::open(g_tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
-  if (!fd_.valid()) {
-    int err = errno;
-    if (err == ENOSPC || err == EDQUOT) return Fail(kWriteError, "unable to create " + path, err);
-    struct stat st;
-    if (::stat(layout.root().c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-      return Fail(kQueueRoot, "unable to use the queue " + layout.root(), err);
-    return Fail(kQueueTmp, "unable to create " + path, err);
-  }
+  if (!fd_.valid()) return CreateFailed(layout, path, errno);
   g_tmp_exists = 1;
+  unnamed_ = false;
+  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) return Fail(kQueueTmp, "unable to lock " + path, errno);
+  one_fsync_ = FsyncCommitsNewName(fd_.get());
+  return TakeId(g_tmp_path);
+}
+
+Status TmpFile::TakeId(const char* what) {
   struct stat st;
-  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0 || ::fstat(fd_.get(), &st) != 0)
-    return Fail(kQueueTmp, "unable to lock " + path, errno);
+  if (::fstat(fd_.get(), &st) != 0) return Fail(kQueueTmp, std::string("unable to stat ") + what, errno);
   id_ = MakeQueueId(st.st_ino, created_usec_);
   return Ok{};
 }
 
+Status TmpFile::CopyToNamed(const QueueLayout& layout, pid_t pid) {
+  UniqueFd unnamed = std::move(fd_);
+  struct stat st;
+  if (::fstat(unnamed.get(), &st) != 0) return Fail(kWriteError, "unable to stat the message", errno);
+  Status created = CreateNamed(layout, pid);
+  if (!created) return created;
+  if (!CopyRange(unnamed.get(), 0, static_cast<uint64_t>(st.st_size), fd_.get()))
+    return Fail(kWriteError, "unable to write the message", errno);
+  return Ok{};
+}
+
+LinkResult TmpFile::Publish(const std::string& target) {
+  if (unnamed_) return LinkUnnamed(fd_.get(), AT_FDCWD, target.c_str());
+  return ::rename(g_tmp_path, target.c_str()) == 0 ? LinkResult::kLinked : LinkResult::kFailed;
+}
+
 // After this the message is durable (FORMAT.md "Writing").  Where an fsync
 // of the file also commits its newest directory entry (lib/durability.h:
-// XFS, ext4 with or without a journal): rename into mess/, then that one
-// fsync, one cache flush.  Postfix relies on the same.  Elsewhere, or with
+// XFS, ext4 with or without a journal): link the unnamed file (or rename
+// the named one) into mess/, then that one fsync, one cache flush.
+// Postfix relies on the same.  Elsewhere, or with
 // control/fsyncdirectories: fsync, rename, fsync mess/ (two flushes).
-Status Commit(const QueueLayout& layout, const TmpFile& file) {
-  bool sync_directory = !FsyncCommitsNewName(file.fd());
+Status Commit(const QueueLayout& layout, TmpFile& file, pid_t pid) {
+  bool sync_directory = !file.one_fsync();
   if (sync_directory && ::fsync(file.fd()) != 0)
     return Fail(kWriteError, "unable to sync the message", errno);
-  std::string target = layout.MessPath(file.id());
-  g_committed = 1;  // from here on a timeout must not remove anything
-  if (::rename(g_tmp_path, target.c_str()) != 0) {
+  std::string target;
+  for (;;) {
+    target = layout.MessPath(file.id());
+    g_committed = 1;  // from here on a timeout must not remove anything
+    LinkResult published = file.Publish(target);
+    if (published == LinkResult::kLinked) break;
     int err = errno;
     g_committed = 0;
+    if (published == LinkResult::kRefused) {
+      Status copied = file.CopyToNamed(layout, pid);
+      if (!copied) return copied;
+      continue;
+    }
     return Fail(kQueueMess, "unable to move the message into " + layout.mess(), err);
   }
   // Not durable: take the message back so that the sender's retry does
@@ -226,7 +290,7 @@ Result<Queued> WriteToQueue(const QueueRequest& request) {
         ::pwrite(file.fd(), header.data(), header.size(), 0) != static_cast<ssize_t>(header.size()))
       return Fail(kWriteError, "unable to write the message", errno);
   }
-  Status committed = Commit(layout, file);
+  Status committed = Commit(layout, file, request.pid);
   if (!committed) return committed.error();
   return Queued{file.id()};
 }

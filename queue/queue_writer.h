@@ -1,13 +1,14 @@
 // Writes one message into the queue as queue/FORMAT.md ("Writing")
-// prescribes: a single file in tmp/ holding header, message and envelope,
-// renamed into mess/ and fsynced (or, where that one fsync does not commit
-// the new name, fsynced, renamed, then mess/ fsynced).
+// prescribes: a single unnamed file in tmp/ holding header, message and
+// envelope, linked into mess/ and fsynced (or, where that one fsync does
+// not commit the new name, a named tmp/ file, fsynced, renamed, then mess/
+// fsynced).
 //
 // Syscall budget for a message that fits the buffer (the common case):
-// read(0) until EOF, read(1), open+flock+fstat of tmp/F, one writev of
-// everything (header included, so no pwrite), rename, fsync (plus an
-// fsync before the rename and open+fsync of mess/ where one fsync is not
-// enough).  Bigger messages are streamed through the same constant-size
+// read(0) until EOF, read(1), open(O_TMPFILE)+fstat, one writev of
+// everything (header included, so no pwrite), linkat, fsync (with a named
+// file: open+flock instead, and an fsync before the rename and
+// open+fsync of mess/ where one fsync is not enough).  Bigger messages are streamed through the same constant-size
 // buffer and get their header with one pwrite at the end.
 #ifndef MAILSUITE_QUEUE_QUEUE_WRITER_H_
 #define MAILSUITE_QUEUE_QUEUE_WRITER_H_

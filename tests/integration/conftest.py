@@ -169,3 +169,48 @@ def run(argv, env=None, input=None, timeout=30, **kw):
     """Runs a program to completion (bounded); returns CompletedProcess."""
     return subprocess.run(argv, env=env, input=input, capture_output=True,
                           timeout=timeout, **kw)
+
+
+
+# System calls (x86-64) and errno values for refuse_syscall.
+SYS_OPENAT, SYS_LINKAT = 257, 265
+O_TMPFILE_BIT = 0o20000000  # __O_TMPFILE, without O_DIRECTORY
+EOPNOTSUPP, EPERM = 95, 1
+
+
+def refuse_syscall(number, error, flag_mask=None, flag_arg=2):
+    """A preexec_fn that installs a seccomp filter making syscall `number`
+    fail with errno `error` (only when argument flag_arg has a bit of
+    flag_mask set, if given): how a kernel or filesystem that lacks a
+    feature answers, for testing the fallbacks."""
+    import ctypes
+    import struct
+
+    def stmt(code, k, jt=0, jf=0):
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+    allow, errno_ret = 0x7FFF0000, 0x00050000 | error
+    if flag_mask is None:
+        prog = [stmt(ld, 4), stmt(jeq, 0xC000003E, 0, 3), stmt(ld, 0), stmt(jeq, number, 0, 1),
+                stmt(ret, errno_ret), stmt(ret, allow)]
+    else:
+        prog = [stmt(ld, 4), stmt(jeq, 0xC000003E, 0, 5), stmt(ld, 0), stmt(jeq, number, 0, 3),
+                stmt(ld, 16 + 8 * flag_arg), stmt(jset, flag_mask, 0, 1),
+                stmt(ret, errno_ret), stmt(ret, allow)]
+    code = b"".join(prog)
+
+    def install():
+        libc = ctypes.CDLL(None, use_errno=True)
+        buf = ctypes.create_string_buffer(code, len(code))
+
+        class Fprog(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+        fprog = Fprog(len(prog), ctypes.cast(buf, ctypes.c_void_p))
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+            raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+        if libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, FILTER
+            raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
+
+    return install

@@ -12,14 +12,14 @@ def envelope(sender, *recipients):
             b"".join(b"T" + r.encode() + b"\0" for r in recipients) + b"\0")
 
 
-def run_queue(env, message, env_bytes, timeout=30, argv=None):
+def run_queue(env, message, env_bytes, timeout=30, argv=None, preexec_fn=None):
     """Runs mailsuite-queue with message on fd 0 and env_bytes on fd 1
     (both pipes, fed by writer processes so that any size works)."""
     argv = argv or [prog("mailsuite-queue")]
     mr, mw = os.pipe()
     er, ew = os.pipe()
     p = subprocess.Popen(argv, stdin=mr, stdout=er, stderr=subprocess.PIPE, env=env,
-                         pass_fds=())
+                         pass_fds=(), preexec_fn=preexec_fn)
     os.close(mr)
     os.close(er)
     try:

@@ -1,6 +1,7 @@
 """How many fsyncs make a message durable (lib/durability.h): where an
 fsync of a file also commits its newest directory entry (XFS, ext4 with or
-without a journal) mailsuite-queue renames first and fsyncs only the file,
+without a journal) mailsuite-queue links its unnamed file into mess/ first
+and fsyncs only the file,
 and mailsuite-local fsyncs its unnamed Maildir file, links it into new/ and
 fsyncs the file again; where the journal also orders metadata (XFS, ext4
 with a journal) mailsuite-local leaves out that second fsync when the queue
@@ -97,12 +98,14 @@ def queue_calls(root, tmp_path):
     return sync_calls(trace)
 
 
-def test_queue_one_fsync_after_the_rename_on_ext4_and_xfs(root, tmp_path):
+def test_queue_one_fsync_after_the_link_on_ext4_and_xfs(root, tmp_path):
     calls = queue_calls(root, tmp_path)
     kinds = [c for c, _ in calls]
     if fsync_commits_new_name(root.queue):
-        assert kinds == ["rename", "fsync"], calls
-        assert "/mess/" in calls[0][1]  # the file itself, under its new name
+        # written unnamed in tmp/, linked as mess/ID, then fsynced
+        assert kinds == ["link", "fsync"], calls
+        assert "/mess/" in calls[0][1]
+        assert calls[1][1].endswith("/tmp"), calls  # the file, opened O_TMPFILE in tmp/
     else:
         assert kinds == ["fsync", "rename", "fsync"], calls
         assert calls[2][1].rstrip("/").endswith("mess")

@@ -6,12 +6,8 @@ import time
 
 import pytest
 
-from local_support import (MESSAGE, Home, assert_deferred, reason, refuse_syscall, run_local,
-                           write_queue_file)
-
-SYS_OPENAT, SYS_LINKAT = 257, 265
-O_TMPFILE_BIT = 0o20000000  # __O_TMPFILE, without O_DIRECTORY
-EOPNOTSUPP, EPERM = 95, 1
+from conftest import EOPNOTSUPP, EPERM, O_TMPFILE_BIT, SYS_LINKAT, SYS_OPENAT, refuse_syscall
+from local_support import MESSAGE, Home, assert_deferred, reason, run_local, write_queue_file
 
 
 def test_maildir_name_and_content(root, tmp_path):

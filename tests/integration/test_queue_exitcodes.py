@@ -7,7 +7,9 @@ import shutil
 import subprocess
 import time
 
-from conftest import prog, run
+import pytest
+
+from conftest import EOPNOTSUPP, EPERM, O_TMPFILE_BIT, SYS_LINKAT, SYS_OPENAT, prog, refuse_syscall, run
 from queue_util import envelope, mess_files, parse_queue_file, run_queue, tmp_files
 
 MSG = b"Subject: test\n\nhello\n"
@@ -16,6 +18,7 @@ MSG = b"Subject: test\n\nhello\n"
 def test_queues_one_durable_file(root):
     rc, err = run_queue(root.env, MSG, envelope("a@x.test", "b@y.test", "c@z.test"))
     assert rc == 0, err
+    assert tmp_files(root.queue) == []  # written unnamed: never a tmp/ entry
     files = mess_files(root.queue)
     assert len(files) == 1
     assert re.fullmatch(r"\d+\.\d+", files[0].name)
@@ -30,6 +33,24 @@ def test_queues_one_durable_file(root):
     assert int(files[0].name.split(".")[0]) == files[0].stat().st_ino
     assert tmp_files(root.queue) == []
     assert files[0].stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("refusal", [
+    # a filesystem without O_TMPFILE: a named tmp/ file, renamed
+    refuse_syscall(SYS_OPENAT, EOPNOTSUPP, O_TMPFILE_BIT),
+    # the link of the unnamed file refused: copied to a named one
+    refuse_syscall(SYS_LINKAT, EPERM),
+], ids=["no-o_tmpfile", "no-linkat"])
+@pytest.mark.parametrize("size", [100, 400000], ids=["buffered", "streamed"])
+def test_falls_back_to_a_named_tmp_file(root, refusal, size):
+    body = MSG + b"x" * size + b"\n"
+    rc, err = run_queue(root.env, body, envelope("a@x.test", "b@y.test"), preexec_fn=refusal)
+    assert rc == 0, err
+    [f] = mess_files(root.queue)
+    q = parse_queue_file(f)
+    assert q["message"].split(b"\n", 1)[1] == body and q["recipients"] == ["b@y.test"]
+    assert int(f.name.split(".")[0]) == f.stat().st_ino
+    assert tmp_files(root.queue) == []
 
 
 def test_null_sender_and_big_message_streamed(root):
