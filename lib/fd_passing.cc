@@ -9,31 +9,34 @@
 
 namespace ms {
 
-Status SendWithFds(int sock, std::string_view data, int fd0, int fd1) {
+namespace {
+
+constexpr size_t kMaxFds = 2;
+
+Status SendFds(int sock, std::string_view data, const int* fds, size_t count) {
   struct iovec iov = {const_cast<char*>(data.data()), data.size()};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(kMaxFds * sizeof(int))] = {};
   struct msghdr msg = {};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  msg.msg_controllen = CMSG_SPACE(count * sizeof(int));
   struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-  int fds[2] = {fd0, fd1};
-  std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+  c->cmsg_len = CMSG_LEN(count * sizeof(int));
+  std::memcpy(CMSG_DATA(c), fds, count * sizeof(int));
   for (;;) {
     if (::sendmsg(sock, &msg, MSG_NOSIGNAL) >= 0) return Ok{};
     if (errno != EINTR) return MakeError(std::strerror(errno));
   }
 }
 
-bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0, UniqueFd* fd1,
-                    bool* eof) {
+// Receives a packet that must carry exactly `count` descriptors into out[].
+bool ReceiveFds(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, bool* eof) {
   data->resize(max_size);
   struct iovec iov = {data->data(), data->size()};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
+  alignas(struct cmsghdr) char control[CMSG_SPACE(kMaxFds * sizeof(int))];
   struct msghdr msg = {};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
@@ -44,20 +47,41 @@ bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0,
   *eof = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
   if (n <= 0) return false;
   data->resize(static_cast<size_t>(n));
+  size_t received = 0;
   for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    int fds[2] = {-1, -1};
-    std::memcpy(fds, CMSG_DATA(c), std::min<size_t>(count, 2) * sizeof(int));
-    fd0->reset(fds[0]);
-    fd1->reset(fds[1]);
-    for (size_t i = 2; i < count; ++i) {
-      int extra;
-      std::memcpy(&extra, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      ::close(extra);
+    size_t in_header = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < in_header; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      if (received < count) out[received].reset(fd);
+      else ::close(fd);  // more than we asked for
+      ++received;
     }
   }
-  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && fd0->valid() && fd1->valid();
+  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && received == count;
+}
+
+}  // namespace
+
+Status SendWithFds(int sock, std::string_view data, int fd0, int fd1) {
+  int fds[2] = {fd0, fd1};
+  return SendFds(sock, data, fds, 2);
+}
+
+bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0, UniqueFd* fd1,
+                    bool* eof) {
+  UniqueFd fds[2];
+  bool ok = ReceiveFds(sock, max_size, data, fds, 2, eof);
+  *fd0 = std::move(fds[0]);
+  *fd1 = std::move(fds[1]);
+  return ok;
+}
+
+Status SendWithFd(int sock, std::string_view data, int fd) { return SendFds(sock, data, &fd, 1); }
+
+bool ReceiveWithFd(int sock, size_t max_size, std::string* data, UniqueFd* fd, bool* eof) {
+  return ReceiveFds(sock, max_size, data, fd, 1, eof);
 }
 
 }  // namespace ms

@@ -1,6 +1,7 @@
-// Passing two descriptors with a small message over a SOCK_SEQPACKET
-// socket (SCM_RIGHTS): send's spawner and delivery workers
-// (send/SPAWNER.md) and smtpd's queue helper (smtpd/QUEUE_HELPER.md).
+// Passing one or two descriptors with a small message over a
+// SOCK_SEQPACKET socket (SCM_RIGHTS): send's spawner and delivery workers
+// (send/SPAWNER.md), smtpd's queue helper and mailsuite-tcpserver's pool
+// of them (smtpd/QUEUE_HELPER.md).
 #ifndef MAILSUITE_LIB_FD_PASSING_H_
 #define MAILSUITE_LIB_FD_PASSING_H_
 
@@ -24,6 +25,10 @@ Status SendWithFds(int sock, std::string_view data, int fd0, int fd1);
 // interrupted call (errno is then EINTR, and nothing was read).
 bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0, UniqueFd* fd1,
                     bool* eof);
+
+// The same with exactly one descriptor.
+Status SendWithFd(int sock, std::string_view data, int fd);
+bool ReceiveWithFd(int sock, size_t max_size, std::string* data, UniqueFd* fd, bool* eof);
 
 }  // namespace ms
 

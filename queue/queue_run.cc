@@ -1,5 +1,6 @@
 #include "queue/queue_run.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,8 +29,15 @@ int Fail(int code, const std::string& reason) {
   return code;
 }
 
+volatile sig_atomic_t g_timeout_report_fd = -1;
+
 void OnAlarm(int) {
-  if (AbandonUncommittedFile()) ::_exit(kTimeout);
+  if (!AbandonUncommittedFile()) return;
+  if (g_timeout_report_fd >= 0) {
+    const unsigned char code = kTimeout;
+    ::send(g_timeout_report_fd, &code, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  ::_exit(kTimeout);
 }
 
 void InstallHandler(int signo, void (*handler)(int)) {
@@ -64,6 +72,8 @@ void PrepareQueueProcess() {
   InstallHandler(SIGPIPE, SIG_IGN);
   InstallHandler(SIGALRM, OnAlarm);
 }
+
+void ReportTimeoutTo(int socket) { g_timeout_report_fd = socket; }
 
 int QueueOneMessage(int message_fd, int envelope_fd, uid_t invoker_uid) {
   try {

@@ -13,6 +13,11 @@ namespace ms::queue {
 // that removes an uncommitted file and exits 52 (timeoutqueue).
 void PrepareQueueProcess();
 
+// For smtpd's queue helper: at the timeoutqueue alarm, before exiting 52,
+// also send that code as one byte on `socket` (the answer smtpd waits
+// for), since smtpd may not be the parent that could reap us.
+void ReportTimeoutTo(int socket);
+
 // Reads the message from message_fd and the envelope from envelope_fd,
 // queues it and pokes the trigger.  Returns the exit code of queue_exit.h;
 // a failure is logged on fd 2.  invoker_uid is named in the Received line.

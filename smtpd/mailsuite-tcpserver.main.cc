@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,12 @@ int main(int argc, char** argv) {
         .Add("smtpd", in_process ? "in-process" : "exec")
         .Emit();
   }
-  return RunAcceptLoop(listener->get(), options->limit, options->verbosity,
-                       [&](int fd) { ServeConnection(fd, *options, in_process); });
+  // Queue helpers serve one in-process session after another (not for a
+  // content filter set here: smtpd would not use them).
+  const char* filter = std::getenv("QMAILQUEUE");
+  std::unique_ptr<QueueHelperPool> pool;
+  if (in_process && (filter == nullptr || *filter == '\0'))
+    pool = QueueHelperPool::Create(ms::QueueDir(), options->limit);
+  return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(),
+                       [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper); });
 }

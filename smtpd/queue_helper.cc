@@ -18,34 +18,7 @@ namespace ms::smtpd {
 
 namespace {
 
-constexpr int kHelperSocket = 3;
 constexpr char kSubmit = 'Q';
-
-// Serves one message after another until smtpd closes the socket.
-[[noreturn]] void ServeMessages(uid_t invoker) {
-  SetLogProgram("mailsuite-queue");
-  queue::PrepareQueueProcess();
-  for (;;) {
-    std::string data;
-    UniqueFd message, envelope;
-    bool eof = false;
-    bool received = ReceiveWithFds(kHelperSocket, 16, &data, &message, &envelope, &eof);
-    if (!received && eof) ::_exit(0);
-    if (!received && errno == EINTR) continue;  // nothing was read
-    // smtpd waits for an answer to every packet: a malformed one (never
-    // sent by smtpd; descriptors lost to our fd limit) gets "internal bug".
-    int code = received && data == std::string_view(&kSubmit, 1)
-                   ? queue::QueueOneMessage(message.get(), envelope.get(), invoker)
-                   : queue::kInternalBug;
-    message.reset();
-    envelope.reset();
-    unsigned char reply = static_cast<unsigned char>(code);
-    while (::send(kHelperSocket, &reply, 1, MSG_NOSIGNAL) < 0) {
-      if (errno != EINTR) ::_exit(0);
-    }
-  }
-}
-
 constexpr char kReady = 'R';
 
 // The child side of fork: nothing of the session may reach it but what
@@ -58,54 +31,123 @@ constexpr char kReady = 'R';
   if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(socket, kHelperSocket) < 0)
     ::_exit(111);
   ::close_range(kHelperSocket + 1, ~0U, 0);
+  if (!BecomeQueueOwner(tmp)) ::_exit(111);
+  // A queue under a directory the owner cannot enter (a root-only test
+  // directory): leave it to the exec'd queue program.
+  if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
+  PrepareHelperProcess();
+  ServeSession(invoker);
+  ::_exit(0);
+}
+
+}  // namespace
+
+bool MayRunHelper(const std::string& tmp_dir, struct stat* tmp) {
+  // Only as the queue owner (set-uid install, private instance) or root,
+  // so the files get the owner a set-uid mailsuite-queue gives them.
+  return ::stat(tmp_dir.c_str(), tmp) == 0 && (::geteuid() == tmp->st_uid || ::geteuid() == 0);
+}
+
+pid_t ForkHelper(UniqueFd* ours, const std::function<void(int, uid_t)>& run) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -1;
+  UniqueFd mine(sv[0]), theirs(sv[1]);
+  uid_t invoker = ::getuid();
+  pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    run(theirs.get(), invoker);
+    ::_exit(111);  // run does not return
+  }
+  *ours = std::move(mine);
+  return pid;
+}
+
+bool BecomeQueueOwner(const struct stat& tmp) {
   // Become the queue owner entirely, so that the dropped smtpd can neither
   // signal nor trace us.  Started by root (a test, or an operator who
   // left out tcpserver's -u), give up root's groups too: the queue's group
   // is the one set-gid tmp/ gives the files anyway.
   if (::geteuid() == 0 && tmp.st_uid != 0 &&
       (::setgroups(0, nullptr) != 0 || ::setresgid(tmp.st_gid, tmp.st_gid, tmp.st_gid) != 0))
-    ::_exit(111);
-  if (::setresuid(tmp.st_uid, tmp.st_uid, tmp.st_uid) != 0) ::_exit(111);
-  // A queue under a directory the owner cannot enter (a root-only test
-  // directory): leave it to the exec'd queue program.
-  if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
-  if (::send(kHelperSocket, &kReady, 1, MSG_NOSIGNAL) != 1) ::_exit(0);
-  ServeMessages(invoker);
+    return false;
+  return ::setresuid(tmp.st_uid, tmp.st_uid, tmp.st_uid) == 0;
 }
 
-}  // namespace
+void PrepareHelperProcess() {
+  SetLogProgram("mailsuite-queue");
+  queue::PrepareQueueProcess();
+  queue::ReportTimeoutTo(kHelperSocket);
+}
+
+void ServeSession(uid_t invoker) {
+  const std::string ready = kReady + std::to_string(::getpid());
+  if (::send(kHelperSocket, ready.data(), ready.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(ready.size()))
+    return;
+  for (;;) {
+    std::string data;
+    UniqueFd message, envelope;
+    bool eof = false;
+    bool received = ReceiveWithFds(kHelperSocket, 16, &data, &message, &envelope, &eof);
+    if (!received && eof) return;
+    if (!received && errno == EINTR) continue;  // nothing was read
+    // smtpd waits for an answer to every packet: a malformed one (never
+    // sent by smtpd; descriptors lost to our fd limit) gets "internal bug".
+    int code = received && data == std::string_view(&kSubmit, 1)
+                   ? queue::QueueOneMessage(message.get(), envelope.get(), invoker)
+                   : queue::kInternalBug;
+    message.reset();
+    envelope.reset();
+    unsigned char reply = static_cast<unsigned char>(code);
+    while (::send(kHelperSocket, &reply, 1, MSG_NOSIGNAL) < 0) {
+      if (errno != EINTR) return;
+    }
+  }
+}
 
 bool QueueHelper::Start(const std::string& queue_dir) {
   const std::string tmp_dir = queue_dir + "/tmp";
   struct stat st;
-  if (::stat(tmp_dir.c_str(), &st) != 0) return false;
-  // Only as the queue owner (set-uid install, private instance) or root,
-  // so the files get the owner a set-uid mailsuite-queue gives them.
-  if (::geteuid() != st.st_uid && ::geteuid() != 0) return false;
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return false;
-  UniqueFd ours(sv[0]), theirs(sv[1]);
-  uid_t invoker = ::getuid();
-  pid_t pid = ::fork();
+  if (!MayRunHelper(tmp_dir, &st)) return false;
+  UniqueFd ours;
+  pid_t pid = ForkHelper(&ours, [&](int socket, uid_t invoker) { RunHelper(socket, invoker, tmp_dir, st); });
   if (pid < 0) return false;
-  if (pid == 0) RunHelper(theirs.get(), invoker, tmp_dir, st);
-  theirs.reset();
-  char ready = 0;
-  ssize_t n;
-  while ((n = ::recv(ours.get(), &ready, 1, 0)) < 0 && errno == EINTR) {
-  }
-  if (n != 1 || ready != kReady) {
+  if (!ReceiveReady(ours.get())) {
     WaitFor(pid);
     return false;
   }
   socket_ = std::move(ours);
   pid_ = pid;
+  own_child_ = true;
   return true;
+}
+
+bool QueueHelper::Adopt(UniqueFd socket) {
+  pid_t pid = ReceiveReady(socket.get());
+  if (pid <= 0) return false;
+  socket_ = std::move(socket);
+  pid_ = pid;
+  own_child_ = false;
+  return true;
+}
+
+pid_t QueueHelper::ReceiveReady(int socket) {
+  char packet[32];
+  ssize_t n;
+  while ((n = ::recv(socket, packet, sizeof packet, 0)) < 0 && errno == EINTR) {
+  }
+  if (n < 2 || packet[0] != kReady) return 0;
+  pid_t pid = 0;
+  for (ssize_t i = 1; i < n; ++i) {
+    if (packet[i] < '0' || packet[i] > '9' || pid > 99999999) return 0;
+    pid = pid * 10 + (packet[i] - '0');
+  }
+  return pid;
 }
 
 QueueHelper::~QueueHelper() {
   socket_.reset();
-  if (pid_ > 0) WaitFor(pid_);
+  if (own_child_ && pid_ > 0) WaitFor(pid_);
 }
 
 bool QueueHelper::Alive() {
@@ -113,7 +155,7 @@ bool QueueHelper::Alive() {
   struct pollfd p = {socket_.get(), POLLIN, 0};
   // It never speaks unasked: anything readable is its end of file.
   if (::poll(&p, 1, 0) == 0) return true;
-  WaitFor(pid_);
+  if (own_child_) WaitFor(pid_);
   GiveUp();
   return false;
 }
@@ -138,8 +180,9 @@ ExitStatus QueueHelper::Result() {
     if (n < 0 && errno == EINTR) continue;
     break;
   }
-  // Gone: its own exit status says why (52 for timeoutqueue, a signal).
-  status = WaitFor(pid_);
+  // Gone: its own exit status says why (a signal; 52 for timeoutqueue,
+  // which it also sent).  A pooled helper is not ours to reap: it crashed.
+  if (own_child_) status = WaitFor(pid_);
   GiveUp();
   return status;
 }
@@ -147,6 +190,7 @@ ExitStatus QueueHelper::Result() {
 void QueueHelper::GiveUp() {
   socket_.reset();
   pid_ = -1;
+  own_child_ = false;
 }
 
 bool DropSetUidIdentity() {

@@ -5,8 +5,10 @@
 #ifndef MAILSUITE_SMTPD_QUEUE_HELPER_H_
 #define MAILSUITE_SMTPD_QUEUE_HELPER_H_
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 
 #include "child.h"
@@ -30,6 +32,10 @@ class QueueHelper {
   // network.  False: no helper (smtpd execs the queue program for each
   // message).
   bool Start(const std::string& queue_dir);
+  // Instead of Start: takes a socket to a helper of mailsuite-tcpserver's
+  // pool (QUEUE_HELPER.md "The pool") and waits for its ready packet.
+  // False if that helper is gone.
+  bool Adopt(UniqueFd socket);
 
   // Started and still there: a helper that died between messages (its
   // socket reads end of file) is reaped and given up here.
@@ -46,10 +52,36 @@ class QueueHelper {
 
  private:
   void GiveUp();
+  // The helper's ready packet: "R<pid>"; its pid, or 0 if none came.
+  static pid_t ReceiveReady(int socket);
 
   UniqueFd socket_;
   pid_t pid_ = -1;
+  bool own_child_ = false;  // forked by Start: ours to reap
 };
+
+// The helper's side, shared by the helper smtpd forks and the pooled
+// helpers of mailsuite-tcpserver (queue_helper_pool.h).  The session's
+// socket is always this fd.
+inline constexpr int kHelperSocket = 3;
+// Whether a helper may run: the effective user owns tmp_dir (the queue's
+// tmp/, whose stat goes to *tmp) or is root, so that its files get the
+// owner a set-uid mailsuite-queue would give them.
+bool MayRunHelper(const std::string& tmp_dir, struct stat* tmp);
+// Forks a helper connected to us by a new SOCK_SEQPACKET pair: the child
+// runs run(its end, our real uid), which must not return; the parent gets
+// its end in *ours.  The child's pid, or -1.
+pid_t ForkHelper(UniqueFd* ours, const std::function<void(int, uid_t)>& run);
+// Becomes the owner of the queue (tmp: the stat of its tmp/) wholly: real,
+// effective and saved uid, and, when root, its group alone.
+bool BecomeQueueOwner(const struct stat& tmp);
+// Once per helper process: log name, umask, signals, and the timeout
+// answer on kHelperSocket.
+void PrepareHelperProcess();
+// Says ready ("R<pid>") on kHelperSocket and queues the session's
+// messages until smtpd closes it (or it fails).  invoker_uid is named in
+// each message's Received line.
+void ServeSession(uid_t invoker_uid);
 
 // For a set-uid smtpd: gives up the set-uid (and set-gid) identity for
 // good, in the parent, right after QueueHelper::Start.  False if that

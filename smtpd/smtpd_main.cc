@@ -22,15 +22,18 @@ constexpr int kExitConfig = 111;
 
 }  // namespace
 
-int RunSmtpd(int argc, char** argv) {
+int RunSmtpd(int argc, char** argv, int helper_socket) {
   SetLogProgram("smtpd");
   // Before anything reads the network or the environment's settings: the
   // queue helper is forked with the queue owner's identity (set-uid
   // install) and this process gives that identity up for good.  With a
   // content filter ($QMAILQUEUE) every message goes through it instead.
   QueueHelper helper;
+  UniqueFd pooled(helper_socket);  // closed unused under a content filter
   const char* filter = ::getenv("QMAILQUEUE");
-  if (filter == nullptr || *filter == '\0') helper.Start(ms::QueueDir());
+  if (filter == nullptr || *filter == '\0') {
+    if (!pooled.valid() || !helper.Adopt(std::move(pooled))) helper.Start(ms::QueueDir());
+  }
   if (!DropSetUidIdentity()) {
     LogLine("end").Add("reason", "setuid").Add("error", "unable to drop the set-uid identity").Emit();
     return kExitConfig;

@@ -82,7 +82,7 @@ bool IsOurSmtpd(const std::string& program) {
   }
 }
 
-void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process) {
+void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process, int helper_socket) {
   sockaddr_storage local{}, remote{};
   socklen_t local_length = sizeof local, remote_length = sizeof remote;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
@@ -116,17 +116,26 @@ void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_proc
   if (options.verbosity >= 2)
     LogLine("ok").Add("pid", static_cast<long long>(::getpid())).Add("ip", there.ip).Add("port", there.port).Emit();
   if (::dup2(fd, 0) != 0 || ::dup2(fd, 1) != 1) ::_exit(111);
-  // Nothing of the parent's but fds 0-2 reaches the program: not the
-  // listening socket, not the signal pipe.
-  ::close_range(3, ~0U, 0);
+  // Nothing of the parent's but fds 0-2 (and our queue helper's socket, as
+  // fd 3) reaches the program: not the listening socket, not the signal
+  // pipe, not the other helpers' sockets.
+  if (helper_socket >= 0 && smtpd_in_process) {
+    if (helper_socket != kHelperSocket && ::dup2(helper_socket, kHelperSocket) != kHelperSocket) ::_exit(111);
+    ::close_range(kHelperSocket + 1, ~0U, 0);
+  } else {
+    helper_socket = -1;
+    ::close_range(3, ~0U, 0);
+  }
   std::vector<std::string> args = options.program;
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   if (smtpd_in_process) {
-    // mailsuite-smtpd forks its queue helper with our effective identity
-    // and gives that identity up itself, exactly as when exec'd set-uid.
-    ::_exit(RunSmtpd(static_cast<int>(args.size()), argv.data()));
+    // mailsuite-smtpd takes the pool's helper (or forks its own with our
+    // effective identity) and gives that identity up itself, exactly as
+    // when exec'd set-uid.
+    ::_exit(RunSmtpd(static_cast<int>(args.size()), argv.data(),
+                     helper_socket >= 0 ? kHelperSocket : -1));
   }
   // Anything else starts as the session user alone, as under tcpserver -u.
   if (!DropSetUidIdentity()) Fail("setuid", "unable to drop the queue owner's identity");

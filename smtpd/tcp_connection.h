@@ -18,8 +18,10 @@ bool IsOurSmtpd(const std::string& program);
 
 // Serves the connection on fd and exits: 100 when the rules deny it, 111
 // when the rules cannot be read or the program cannot run, else the
-// program's own exit code.
-[[noreturn]] void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process);
+// program's own exit code.  helper_socket (or -1) connects to a pooled
+// queue helper for the in-process smtpd.
+[[noreturn]] void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process,
+                                  int helper_socket);
 
 }  // namespace ms::smtpd
 

@@ -11,7 +11,10 @@
 #include <csignal>
 #include <cstring>
 
+#include <vector>
+
 #include "child.h"
+#include "deadline.h"
 #include "log.h"
 #include "signals.h"
 
@@ -55,12 +58,14 @@ uint16_t BoundPort(int fd) {
 
 namespace {
 
-// Reaps every finished child; returns how many.
-unsigned ReapChildren(int verbosity) {
+// Reaps every finished child; returns how many of them were sessions
+// (the pool's helpers are not counted against the limit).
+unsigned ReapChildren(int verbosity, QueueHelperPool* pool) {
   unsigned reaped = 0;
   int status = 0;
   pid_t pid;
   while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    if (pool != nullptr && pool->Forget(pid)) continue;
     ++reaped;
     if (verbosity >= 2) {
       ExitStatus s = DecodeWaitStatus(status);
@@ -76,15 +81,16 @@ unsigned ReapChildren(int verbosity) {
 
 }  // namespace
 
-int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::function<void(int)>& serve) {
+int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
+                  const std::function<void(int, int)>& serve) {
   if (!SignalPipe::Install({SIGCHLD, SIGTERM})) {
     LogLine("fatal").Add("what", "signals").Add("error", std::strerror(errno)).Emit();
     return 111;
   }
   unsigned children = 0;
   bool said_busy = false;
+  std::vector<struct pollfd> fds;
   for (;;) {
-    struct pollfd fds[2] = {{SignalPipe::fd(), POLLIN, 0}, {listener, POLLIN, 0}};
     // At the limit the listening socket is not watched: callers wait in
     // the kernel's backlog until a child ends.
     const bool accepting = children < limit;
@@ -92,13 +98,20 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::functi
       LogLine("busy").Add("children", children).Add("limit", limit).Emit();
       said_busy = true;
     }
-    if (::poll(fds, accepting ? 2 : 1, -1) < 0 && errno != EINTR) {
+    fds.assign({{SignalPipe::fd(), POLLIN, 0}, {accepting ? listener : -1, POLLIN, 0}});
+    int timeout = -1;
+    if (pool != nullptr) {
+      timeout = pool->RetireIdle(MonotonicMs());
+      pool->AddPollFds(&fds);
+    }
+    if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
       LogLine("fatal").Add("what", "poll").Add("error", std::strerror(errno)).Emit();
       return 111;
     }
+    if (pool != nullptr) pool->HandlePollFds(fds.data() + 2, fds.size() - 2, MonotonicMs());
     if (fds[0].revents != 0) {
       unsigned long long signals = SignalPipe::Take();
-      unsigned reaped = ReapChildren(verbosity);
+      unsigned reaped = ReapChildren(verbosity, pool);
       children -= reaped > children ? children : reaped;
       if (children < limit) said_busy = false;
       if (signals & (1ull << SIGTERM)) return 0;
@@ -111,6 +124,7 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::functi
         LogLine("error").Add("what", "accept").Add("error", std::strerror(errno)).Emit();
       continue;
     }
+    UniqueFd helper = pool != nullptr ? pool->Lease(MonotonicMs()) : UniqueFd();
     pid_t pid = ::fork();
     if (pid < 0) {
       if (verbosity >= 1) LogLine("error").Add("what", "fork").Add("error", std::strerror(errno)).Emit();
@@ -119,7 +133,7 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::functi
     if (pid == 0) {
       DefaultSignal(SIGCHLD);
       DefaultSignal(SIGTERM);
-      serve(connection.release());
+      serve(connection.release(), helper.release());
       ::_exit(111);  // serve does not return
     }
     ++children;

@@ -10,6 +10,7 @@
 
 #include "fd.h"
 #include "result.h"
+#include "smtpd/queue_helper_pool.h"
 
 namespace ms::smtpd {
 
@@ -25,8 +26,11 @@ uint16_t BoundPort(int fd);
 // backlog holds the callers).  For each connection it forks; the child
 // runs serve(connection) with the parent's signal handling undone, and
 // serve must not return.  verbosity 2 logs each child's start and end;
-// 1 and 2 log when the limit is reached.  Returns the exit code.
-int RunAcceptLoop(int listener, unsigned limit, int verbosity, const std::function<void(int)>& serve);
+// 1 and 2 log when the limit is reached.  With a pool, each connection
+// also gets a socket to one of its queue helpers (-1 when none could be
+// had): serve(connection, helper_socket).  Returns the exit code.
+int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
+                  const std::function<void(int, int)>& serve);
 
 }  // namespace ms::smtpd
 

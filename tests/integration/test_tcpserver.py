@@ -22,6 +22,7 @@ import signal
 import smtplib
 import socket
 import tempfile
+import time
 
 import pytest
 
@@ -137,6 +138,33 @@ def only_child(pid):
     return children(pid)[0]
 
 
+def is_session(pid):
+    """A session has the client's socket on fd 0; a pooled queue helper
+    has /dev/null there."""
+    try:
+        return os.readlink(f"/proc/{pid}/fd/0").startswith("socket:")
+    except OSError:
+        return False
+
+
+def session_child(pid):
+    """The listener's one session child (its other children are the
+    pool's queue helpers)."""
+    found = wait_for(lambda: [c for c in children(pid) if is_session(c)], timeout=10,
+                     what=f"a session child of {pid}")
+    assert len(found) == 1, found
+    return found[0]
+
+
+def pool_helpers(pid):
+    return [c for c in children(pid) if not is_session(c)]
+
+
+def qp(text):
+    """The queue helper's pid in a 250 reply ("... qp <pid>")."""
+    return int(re.search(rb"qp (\d+)", text).group(1))
+
+
 def send_one(port, rcpt="bob@example.test", source="127.0.0.1"):
     with smtplib.SMTP("127.0.0.1", port, timeout=20, source_address=(source, 0)) as s:
         s.ehlo("client.test")
@@ -152,21 +180,23 @@ def send_one(port, rcpt="bob@example.test", source="127.0.0.1"):
 
 def test_in_process_smtpd_queues_a_message_with_the_client_address(inst):
     """Started as root without -u/-g (the operator who leaves them out):
-    the session is the forked listener itself, no exec, and the helper
-    (the queue owner) writes the message."""
+    the session is the forked listener itself, no exec, and a helper of
+    the listener's pool (the queue owner) writes the message."""
     server = inst.server(["-v"])
     log_has(server, rf"^mailsuite-tcpserver: listening ip=127\.0\.0\.1 port={server.port} "
                     r"limit=40 smtpd=in-process$")
     with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s:
         s.ehlo("client.test")
-        session = only_child(server.pid)
+        session = session_child(server.pid)
         # The session is the listener's fork running smtpd's code: its
         # executable is still mailsuite-tcpserver.
         assert os.readlink(f"/proc/{session}/exe") == TCPSERVER
+        assert children(session) == []  # no helper of its own
         s.mail("alice@client.test")
         assert s.rcpt("bob@example.test")[0] == 250
         code, text = s.data(MESSAGE)
         assert code == 250, text
+        assert qp(text) in pool_helpers(server.pid)
         client_port = s.sock.getsockname()[1]
     files = mess_files(inst.root.queue)
     assert len(files) == 1
@@ -375,16 +405,18 @@ def test_root_start_with_u_g_takes_the_production_identities(inst, identities):
     assert status_ids(server.pid, "Groups") == [str(gid)]
     with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s:
         s.ehlo("client.test")
-        session = only_child(server.pid)
-        helper = only_child(session)
+        session = session_child(server.pid)
+        [helper] = pool_helpers(server.pid)
+        assert children(session) == []
         assert status_ids(session, "Uid") == [str(uid)] * 4
         assert status_ids(session, "Gid") == [str(gid)] * 4
         assert status_ids(helper, "Uid") == [str(owner)] * 4
+        assert status_ids(helper, "Gid") == [str(gid)] * 4
         s.mail("alice@client.test")
         assert s.rcpt("bob@example.test")[0] == 250
         code, text = s.data(MESSAGE)
         assert code == 250, text
-        assert int(re.search(rb"qp (\d+)", text).group(1)) == helper
+        assert qp(text) == helper
     files = mess_files(inst.root.queue)
     assert len(files) == 1
     assert files[0].stat().st_uid == owner
@@ -411,7 +443,7 @@ def test_sigterm_stops_the_listener_and_leaves_sessions_running(inst):
     session = None
     try:
         s.ehlo("client.test")
-        session = only_child(server.pid)
+        session = session_child(server.pid)
         s.mail("alice@client.test")
         assert s.rcpt("bob@example.test")[0] == 250
         os.kill(server.pid, signal.SIGTERM)
@@ -475,3 +507,94 @@ def test_port_0_with_1_prints_the_port_that_accepts_smtp(inst):
         code, _ = s.ehlo("client.test")
         assert code == 250
         assert s.noop()[0] == 250
+
+
+# 10. The pool of queue helpers (smtpd/QUEUE_HELPER.md "The pool").
+
+def received_pid(path):
+    message = parse_queue_file(path)["message"]
+    return int(re.match(rb"Received: \(mailsuite-queue (\d+) invoked by uid \d+\)", message).group(1))
+
+
+def send_and_qp(port):
+    with smtplib.SMTP("127.0.0.1", port, timeout=20) as s:
+        s.ehlo("client.test")
+        s.mail("alice@client.test")
+        assert s.rcpt("bob@example.test")[0] == 250
+        code, text = s.data(MESSAGE)
+        assert code == 250, text
+        return qp(text)
+
+
+def gone(pid, parent):
+    return pid not in children(parent)
+
+
+def idle_fds(pid):
+    """A pooled helper between sessions holds nothing of a session or of
+    the listener: /dev/null on 0 and 1, fd 2, its control socket (4)."""
+    return sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd")) == [0, 1, 2, 4]
+
+
+def test_one_pooled_helper_serves_session_after_session(inst):
+    server = inst.server(["-v"])
+    pids = []
+    for _ in range(3):
+        pids.append(send_and_qp(server.port))
+        # Back in the pool once it has seen the session end (a caller
+        # faster than that gets a second helper).
+        wait_for(lambda: idle_fds(pids[-1]), timeout=10, what="the helper idle again")
+    assert len(set(pids)) == 1, pids  # no fork of a helper per connection
+    helper = pids[0]
+    assert pool_helpers(server.pid) == [helper]
+    assert [os.readlink(f"/proc/{helper}/fd/{fd}") for fd in (0, 1)] == ["/dev/null"] * 2
+    files = mess_files(inst.root.queue)
+    assert len(files) == 3 and {received_pid(f) for f in files} == {helper}
+    # Helpers are not sessions: no start/end lines of their own.
+    assert f"pid={helper} " not in server.log()
+
+
+def test_a_killed_idle_helper_is_forgotten_and_replaced(inst):
+    server = inst.server(["-v"])
+    first = send_and_qp(server.port)
+    wait_for(lambda: pool_helpers(server.pid) == [first], timeout=10, what="the idle helper")
+    os.kill(first, signal.SIGKILL)
+    wait_for(lambda: gone(first, server.pid), timeout=10, what="the listener to reap the helper")
+    second = send_and_qp(server.port)
+    assert second != first and second in pool_helpers(server.pid)
+    assert len(mess_files(inst.root.queue)) == 2
+    assert f"pid={first} " not in server.log()
+
+
+def test_a_helper_dying_mid_session_hands_the_message_to_the_queue_program(inst):
+    server = inst.server(["-v"])
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s:
+        s.ehlo("client.test")
+        session_child(server.pid)
+        [helper] = pool_helpers(server.pid)
+        s.mail("alice@client.test")
+        assert s.rcpt("bob@example.test")[0] == 250
+        os.kill(helper, signal.SIGKILL)
+        wait_for(lambda: gone(helper, server.pid), timeout=10, what="the helper's end")
+        code, text = s.data(MESSAGE)
+        assert code == 250, text
+        assert qp(text) != helper  # an exec'd mailsuite-queue
+    assert len(mess_files(inst.root.queue)) == 1
+
+
+def test_timeoutqueue_in_a_pooled_helper_reaches_the_client(inst):
+    inst.root.set("timeoutqueue", "1")
+    server = inst.server(["-v"])
+    with connect(server.port) as c:
+        assert read_line(c).startswith(b"220 ")
+        for line, reply in ((b"HELO client.test", b"250"), (b"MAIL FROM:<alice@client.test>", b"250"),
+                            (b"RCPT TO:<bob@example.test>", b"250"), (b"DATA", b"354")):
+            c.sendall(line + b"\r\n")
+            assert read_line(c).startswith(reply)
+        c.sendall(b"Subject: slow\r\n\r\nfirst half\r\n")
+        time.sleep(2.5)  # the helper's alarm (1 s) goes off meanwhile
+        c.sendall(b"second half\r\n.\r\n")
+        assert read_line(c).startswith(b"451 4.3.0 queue timeout")
+    assert mess_files(inst.root.queue) == [] and list((inst.root.queue / "tmp").iterdir()) == []
+    # The helper is gone; the next session gets a new one.
+    assert send_and_qp(server.port) in pool_helpers(server.pid)
