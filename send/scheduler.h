@@ -112,6 +112,9 @@ class Scheduler {
   std::string trigger_partial_;
 
   std::unordered_map<std::string, Msg> messages_;
+  // Messages whose bounce could not be queued yet (bounce_retry_at set):
+  // the loop looks at these, not at every message.
+  std::set<std::string> bounce_retries_;
   std::deque<std::string> incoming_;
   std::unordered_set<std::string> incoming_set_;
   std::deque<LocalRef> fresh_local_, retry_local_;

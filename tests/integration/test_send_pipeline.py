@@ -252,3 +252,25 @@ def test_broken_users_database_defers_instead_of_bouncing(inst):
     assert d["result"] == "deferral" and "malformed" in d["reason"]
     assert inst.events("alert")[0]["what"] == "users"
     assert maildir_messages(alice) == []  # no bounce
+
+
+def test_a_bounce_that_cannot_be_queued_is_retried_and_sigalrm_retries_it_now(inst):
+    alice = inst.add_user("alice@example.test")
+    inst.inject(make_message("to nobody"), "alice@example.test", ["nosuch@example.test"])
+    tmp = inst.root.queue / "tmp"
+    os.chmod(tmp, 0o500)  # mailsuite-queue (run by send as the queue's user) cannot write
+    try:
+        inst.start()
+        wait_for(lambda: [a for a in inst.events("alert") if a.get("what") == "bounce"],
+                 what="the failed bounce")
+        assert maildir_messages(alice) == []
+        assert len(list((inst.root.queue / "mess").iterdir())) == 1  # kept, B on disk
+        assert "B" in next((inst.root.queue / "state").iterdir()).read_text().split()[1]
+    finally:
+        os.chmod(tmp, 0o700)
+    # Well before the 60 s retry: SIGALRM retries the bounce now.
+    inst.signal(signal.SIGALRM)
+    wait_for(lambda: maildir_messages(alice), timeout=10, what="the bounce after SIGALRM")
+    wait_queue_empty(inst)
+    assert inst.events("retry-all")[0]["bounces"] == "1"
+    assert b"Subject: failure notice" in maildir_messages(alice)[0]
