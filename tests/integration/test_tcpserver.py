@@ -598,3 +598,24 @@ def test_timeoutqueue_in_a_pooled_helper_reaches_the_client(inst):
     assert mess_files(inst.root.queue) == [] and list((inst.root.queue / "tmp").iterdir()) == []
     # The helper is gone; the next session gets a new one.
     assert send_and_qp(server.port) in pool_helpers(server.pid)
+
+
+def test_a_rule_setting_qmailqueue_bypasses_the_pooled_helper(inst):
+    """A content filter set by a rule for one client: that session execs
+    it for its message, and the helper it was handed goes back to the
+    pool for the next client."""
+    cdb = inst.rules(f'127.0.0.2:allow,QMAILQUEUE="{prog("mailsuite-queue")}"\n:allow\n')
+    server = inst.server(["-v", "-x", str(cdb)])
+    first = send_and_qp(server.port)  # 127.0.0.1: the pooled helper
+    assert first in pool_helpers(server.pid)
+    wait_for(lambda: idle_fds(first), timeout=10, what="the helper idle again")
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=20, source_address=("127.0.0.2", 0)) as s:
+        s.ehlo("client.test")
+        s.mail("alice@client.test")
+        assert s.rcpt("bob@example.test")[0] == 250
+        code, text = s.data(MESSAGE)
+        assert code == 250, text
+        assert qp(text) != first and qp(text) not in pool_helpers(server.pid)
+    wait_for(lambda: idle_fds(first), timeout=10, what="the helper back in the pool")
+    assert send_and_qp(server.port) == first
+    assert len(mess_files(inst.root.queue)) == 3
