@@ -145,10 +145,7 @@ void Scheduler::HandleSignals() {
     all.swap(deferred_);
     for (auto& [when, ref] : all) deferred_.emplace(std::min(when, now), ref);
     // And every bounce that could not be queued yet.
-    for (const auto& id : bounce_retries_) {
-      auto it = messages_.find(id);
-      if (it != messages_.end()) it->second.bounce_retry_at = now;
-    }
+    for (auto& [id, when] : bounce_retries_) when = now;
     LogLine("retry-all").Add("deferred", deferred_.size()).Add("bounces", bounce_retries_.size()).Emit();
   }
 }
@@ -470,8 +467,7 @@ bool Scheduler::FinishMessage(Msg& msg, int64_t now) {
   bool needs_bounce = std::any_of(msg.rcpts.begin(), msg.rcpts.end(),
                                   [](const Rcpt& r) { return r.state == RState::kFailed; });
   if (needs_bounce && !QueueBounce(msg, now)) {
-    msg.bounce_retry_at = now + kBounceRetrySeconds;
-    bounce_retries_.insert(msg.id);
+    bounce_retries_[msg.id] = now + kBounceRetrySeconds;
     return false;
   }
   store_.Finish(msg.id, msg.has_state_file);
@@ -530,20 +526,12 @@ bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
 
 void Scheduler::RetryBounces(int64_t now) {
   std::vector<std::string> due;
-  for (auto id = bounce_retries_.begin(); id != bounce_retries_.end();) {
-    auto it = messages_.find(*id);
-    if (it == messages_.end()) {
-      id = bounce_retries_.erase(id);  // finished some other way
-      continue;
-    }
-    if (it->second.bounce_retry_at <= now) due.push_back(*id);
-    ++id;
-  }
+  for (const auto& [id, when] : bounce_retries_)
+    if (when <= now) due.push_back(id);
   for (const auto& id : due) {
     bounce_retries_.erase(id);
-    Msg& msg = messages_[id];
-    msg.bounce_retry_at = 0;
-    FinishMessage(msg, now);
+    auto it = messages_.find(id);
+    if (it != messages_.end()) FinishMessage(it->second, now);
   }
 }
 
@@ -580,10 +568,7 @@ int Scheduler::PollTimeout(int64_t now) const {
   if (stopping_) return 1000;
   int64_t wake = next_scan_;
   if (!deferred_.empty()) wake = std::min(wake, deferred_.begin()->first);
-  for (const auto& id : bounce_retries_) {
-    auto it = messages_.find(id);
-    if (it != messages_.end()) wake = std::min(wake, it->second.bounce_retry_at);
-  }
+  for (const auto& [id, when] : bounce_retries_) wake = std::min(wake, when);
   int64_t seconds = std::clamp<int64_t>(wake - now, 0, 60);
   return static_cast<int>(seconds * 1000);
 }

@@ -57,7 +57,6 @@ class Scheduler {
     std::vector<Rcpt> rcpts;
     int inflight = 0;
     bool has_state_file = false;  // it may exist (a failed append may have created it)
-    int64_t bounce_retry_at = 0;  // nonzero: the bounce could not be queued yet
   };
   struct Job {
     uint64_t number = 0;
@@ -112,9 +111,9 @@ class Scheduler {
   std::string trigger_partial_;
 
   std::unordered_map<std::string, Msg> messages_;
-  // Messages whose bounce could not be queued yet (bounce_retry_at set):
+  // Messages whose bounce could not be queued yet, and when to try again:
   // the loop looks at these, not at every message.
-  std::set<std::string> bounce_retries_;
+  std::map<std::string, int64_t> bounce_retries_;
   std::deque<std::string> incoming_;
   std::unordered_set<std::string> incoming_set_;
   std::deque<LocalRef> fresh_local_, retry_local_;

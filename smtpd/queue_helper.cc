@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
+
 #include "fd_passing.h"
 #include "log.h"
 #include "queue/queue_exit.h"
@@ -31,11 +33,7 @@ constexpr char kReady = 'R';
   if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(socket, kHelperSocket) < 0)
     ::_exit(111);
   ::close_range(kHelperSocket + 1, ~0U, 0);
-  if (!BecomeQueueOwner(tmp)) ::_exit(111);
-  // A queue under a directory the owner cannot enter (a root-only test
-  // directory): leave it to the exec'd queue program.
-  if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
-  PrepareHelperProcess();
+  EnterHelperRole(tmp_dir, tmp);
   ServeSession(invoker);
   ::_exit(0);
 }
@@ -63,18 +61,18 @@ pid_t ForkHelper(UniqueFd* ours, const std::function<void(int, uid_t)>& run) {
   return pid;
 }
 
-bool BecomeQueueOwner(const struct stat& tmp) {
+void EnterHelperRole(const std::string& tmp_dir, const struct stat& tmp) {
   // Become the queue owner entirely, so that the dropped smtpd can neither
   // signal nor trace us.  Started by root (a test, or an operator who
   // left out tcpserver's -u), give up root's groups too: the queue's group
   // is the one set-gid tmp/ gives the files anyway.
   if (::geteuid() == 0 && tmp.st_uid != 0 &&
       (::setgroups(0, nullptr) != 0 || ::setresgid(tmp.st_gid, tmp.st_gid, tmp.st_gid) != 0))
-    return false;
-  return ::setresuid(tmp.st_uid, tmp.st_uid, tmp.st_uid) == 0;
-}
-
-void PrepareHelperProcess() {
+    ::_exit(111);
+  if (::setresuid(tmp.st_uid, tmp.st_uid, tmp.st_uid) != 0) ::_exit(111);
+  // A queue under a directory the owner cannot enter (a root-only test
+  // directory): leave it to the exec'd queue program.
+  if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
   SetLogProgram("mailsuite-queue");
   queue::PrepareQueueProcess();
   queue::ReportTimeoutTo(kHelperSocket);
@@ -138,11 +136,8 @@ pid_t QueueHelper::ReceiveReady(int socket) {
   }
   if (n < 2 || packet[0] != kReady) return 0;
   pid_t pid = 0;
-  for (ssize_t i = 1; i < n; ++i) {
-    if (packet[i] < '0' || packet[i] > '9' || pid > 99999999) return 0;
-    pid = pid * 10 + (packet[i] - '0');
-  }
-  return pid;
+  auto [end, ec] = std::from_chars(packet + 1, packet + n, pid);
+  return ec == std::errc() && end == packet + n ? pid : 0;
 }
 
 QueueHelper::~QueueHelper() {

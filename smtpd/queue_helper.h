@@ -72,12 +72,12 @@ bool MayRunHelper(const std::string& tmp_dir, struct stat* tmp);
 // runs run(its end, our real uid), which must not return; the parent gets
 // its end in *ours.  The child's pid, or -1.
 pid_t ForkHelper(UniqueFd* ours, const std::function<void(int, uid_t)>& run);
-// Becomes the owner of the queue (tmp: the stat of its tmp/) wholly: real,
-// effective and saved uid, and, when root, its group alone.
-bool BecomeQueueOwner(const struct stat& tmp);
-// Once per helper process: log name, umask, signals, and the timeout
-// answer on kHelperSocket.
-void PrepareHelperProcess();
+// Once per helper process, before it reads anything: becomes the owner of
+// the queue (tmp: the stat of tmp_dir, its tmp/) wholly — real, effective
+// and saved uid, and, when root, its group alone — and sets up the log
+// name, umask, signals and the timeout answer on kHelperSocket.  Exits
+// 111 if the switch fails, 0 if the owner cannot write tmp_dir.
+void EnterHelperRole(const std::string& tmp_dir, const struct stat& tmp);
 // Says ready ("R<pid>") on kHelperSocket and queues the session's
 // messages until smtpd closes it (or it fails).  invoker_uid is named in
 // each message's Received line.

@@ -38,9 +38,7 @@ constexpr int kStartTimeoutMs = 10 * 1000;
     ::_exit(111);
   ::close(kHelperSocket);
   ::close_range(kControlSocket + 1, ~0U, 0);
-  if (!BecomeQueueOwner(tmp)) ::_exit(111);
-  if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
-  PrepareHelperProcess();
+  EnterHelperRole(tmp_dir, tmp);
   if (::send(kControlSocket, &kReady, 1, MSG_NOSIGNAL) != 1) ::_exit(0);
   for (unsigned served = 0; served < QueueHelperPool::kSessionsPerHelper;) {
     std::string data;
