@@ -65,7 +65,7 @@ std::string SmtpdRun(const Instance& in) {
          "RBL=\"\"\n"
          "[ -n \"$ZONES\" ] && RBL=\"" + in.bin + "/mailsuite-rblsmtpd $ZONES\"\n"
          "# mailsuite-tcpserver is tcpserver without an exec of smtpd per connection\n"
-         "# (smtpd/TCPSERVER.md); ucspi-tcp's tcpserver takes the same options.\n"
+         "# (tcpserver/TCPSERVER.md); ucspi-tcp's tcpserver takes the same options.\n"
          "exec " + TcpserverUser(in) + "softlimit -m 100000000 " + in.bin + "/mailsuite-tcpserver -v -R -l " +
          ControlValue(in, "me") + " -x " + in.root + (in.root.empty() ? "/etc/mailsuite" : "") +
          "/tcp.smtp.cdb -c \"${MAXCONN:-200}\"" + (in.switch_users ? " -U" : "") + " " + in.ip +

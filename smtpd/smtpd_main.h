@@ -7,7 +7,7 @@ namespace ms::smtpd {
 // client's connection), with the environment and control files of
 // smtpd/README.md; argv[1..] is the checkpassword program for AUTH.  Both
 // mailsuite-smtpd (exec'd by tcpserver) and mailsuite-tcpserver (in the
-// child it forks for a connection, TCPSERVER.md) run it; the latter hands
+// child it forks for a connection, tcpserver/TCPSERVER.md) run it; the latter hands
 // it helper_socket, a socket to one of its pooled queue helpers
 // (QUEUE_HELPER.md "The pool"), where mailsuite-smtpd passes -1 and forks
 // its own.  Returns the process's exit code.

@@ -1,7 +1,7 @@
 // libFuzzer target: mailsuite-tcpserver's outside input — a rules cdb
 // record's data and the lookup keys for a client address
-// (smtpd/tcp_rules.h), and a command line (the input split at '\n',
-// smtpd/tcpserver_options.h).  Besides "no crash": every environment
+// (tcpserver/tcp_rules.h), and a command line (the input split at '\n',
+// tcpserver/tcpserver_options.h).  Besides "no crash": every environment
 // entry has a non-empty name without '=', every key is a prefix of the
 // address, and an accepted command line has a host, a program and a limit.
 #include <cstdint>
@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "smtpd/tcp_rules.h"
-#include "smtpd/tcpserver_options.h"
+#include "tcpserver/tcp_rules.h"
+#include "tcpserver/tcpserver_options.h"
 
 namespace {
 

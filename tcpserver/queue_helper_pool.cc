@@ -1,4 +1,4 @@
-#include "smtpd/queue_helper_pool.h"
+#include "tcpserver/queue_helper_pool.h"
 
 #include <fcntl.h>
 #include <signal.h>

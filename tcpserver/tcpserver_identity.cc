@@ -1,4 +1,4 @@
-#include "smtpd/tcpserver_identity.h"
+#include "tcpserver/tcpserver_identity.h"
 
 #include <grp.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "smtpd/tcp_listener.h"
+#include "tcpserver/tcp_listener.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

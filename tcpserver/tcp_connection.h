@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "smtpd/tcpserver_options.h"
+#include "tcpserver/tcpserver_options.h"
 
 namespace ms::smtpd {
 

@@ -1,5 +1,5 @@
 // mailsuite-tcpserver: tcpserver for mailsuite-smtpd without an exec per
-// connection.  Options, environment and privilege: smtpd/TCPSERVER.md.
+// connection.  Options, environment and privilege: tcpserver/TCPSERVER.md.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,10 +10,10 @@
 #include "fd.h"
 #include "log.h"
 #include "paths.h"
-#include "smtpd/tcp_connection.h"
-#include "smtpd/tcp_listener.h"
-#include "smtpd/tcpserver_identity.h"
-#include "smtpd/tcpserver_options.h"
+#include "tcpserver/tcp_connection.h"
+#include "tcpserver/tcp_listener.h"
+#include "tcpserver/tcpserver_identity.h"
+#include "tcpserver/tcpserver_options.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 
 #include "fd.h"
 #include "result.h"
-#include "smtpd/queue_helper_pool.h"
+#include "tcpserver/queue_helper_pool.h"
 
 namespace ms::smtpd {
 

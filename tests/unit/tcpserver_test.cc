@@ -6,8 +6,8 @@
 #include "control/cdb_build.h"
 #include "fd.h"
 #include "lib_test_util.h"
-#include "smtpd/tcp_rules.h"
-#include "smtpd/tcpserver_options.h"
+#include "tcpserver/tcp_rules.h"
+#include "tcpserver/tcpserver_options.h"
 
 using namespace std::string_literals;
 using ms::smtpd::ParseTcpRule;

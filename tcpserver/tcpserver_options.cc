@@ -1,4 +1,4 @@
-#include "smtpd/tcpserver_options.h"
+#include "tcpserver/tcpserver_options.h"
 
 #include <charconv>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "smtpd/tcp_connection.h"
+#include "tcpserver/tcp_connection.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include "log.h"
 #include "smtpd/queue_helper.h"
 #include "smtpd/smtpd_main.h"
-#include "smtpd/tcp_rules.h"
+#include "tcpserver/tcp_rules.h"
 
 namespace ms::smtpd {
 namespace {

@@ -1,4 +1,4 @@
-#include "smtpd/tcp_rules.h"
+#include "tcpserver/tcp_rules.h"
 
 #include "cdb_lookup.h"
 

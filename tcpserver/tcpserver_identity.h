@@ -5,7 +5,7 @@
 #include <string>
 
 #include "result.h"
-#include "smtpd/tcpserver_options.h"
+#include "tcpserver/tcpserver_options.h"
 
 namespace ms::smtpd {
 
