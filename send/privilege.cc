@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "become_user.h"
+
 namespace ms::send {
 
 Result<Account> LookupAccount(const std::string& name) {
@@ -16,10 +18,8 @@ Result<Account> LookupAccount(const std::string& name) {
 }
 
 Status BecomeAccount(const Account& a) {
-  if (::setgroups(1, &a.gid) != 0 || ::setgid(a.gid) != 0 || ::setuid(a.uid) != 0)
-    return MakeError(std::string("unable to switch user: ") + std::strerror(errno));
-  if (::getuid() != a.uid || ::geteuid() != a.uid || ::getegid() != a.gid)
-    return MakeError("unable to switch user: ids did not change");
+  Status become = BecomeUser(a.uid, a.gid);
+  if (!become) return MakeError("unable to switch user: " + become.error().message);
   return Ok{};
 }
 
