@@ -1,3 +1,5 @@
+#include "become_user.h"
+#include "server_cert.h"
 #include "smtpd/smtpd_main.h"
 
 #include <csignal>
@@ -23,6 +25,8 @@ constexpr int kExitConfig = 111;
 }  // namespace
 
 int RunSmtpd(int argc, char** argv, int helper_socket) {
+  KeepMemoryPrivate();  // passwords (AUTH), the TLS key, mail (lib/become_user.h)
+  ImportServerCert();   // from mailsuite-tcpserver through rblsmtpd (lib/server_cert.h)
   SetLogProgram("smtpd");
   // Before anything reads the network or the environment's settings: the
   // queue helper is forked with the queue owner's identity (set-uid
