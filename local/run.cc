@@ -1,4 +1,3 @@
-#include "become_user.h"
 #include "local/run.h"
 
 #include <signal.h>
@@ -6,6 +5,7 @@
 
 #include <string>
 
+#include "become_user.h"
 #include "delivery.h"
 #include "fd.h"
 #include "program.h"

@@ -122,6 +122,7 @@ Status TakeDaemonIdentity() {
 int RunPreLogin(int argc, char** argv) {
   SetLogProgram("mailsuite-pop3d");
   IgnoreSignal(SIGPIPE);
+  ImportServerCert();  // from mailsuite-tcpserver (lib/server_cert.h)
   if (Status s = TakeDaemonIdentity(); !s.ok()) {
     LogLine("fatal").Add("what", "user").Add("error", s.error().message).Emit();
     return 111;

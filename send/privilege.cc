@@ -1,6 +1,5 @@
 #include "send/privilege.h"
 
-#include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -12,8 +11,10 @@
 namespace ms::send {
 
 Result<Account> LookupAccount(const std::string& name) {
-  struct passwd* pw = ::getpwnam(name.c_str());
-  if (pw == nullptr) return MakeError("no such user: " + name);
+  struct passwd entry, *pw = nullptr;
+  char buf[16384];
+  if (::getpwnam_r(name.c_str(), &entry, buf, sizeof buf, &pw) != 0 || pw == nullptr)
+    return MakeError("no such user: " + name);
   return Account{pw->pw_uid, pw->pw_gid};
 }
 

@@ -1,7 +1,6 @@
 #include "send/spawn_child.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>

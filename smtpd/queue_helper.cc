@@ -1,5 +1,6 @@
 #include "smtpd/queue_helper.h"
 
+#include <sys/prctl.h>
 #include <errno.h>
 #include <grp.h>
 #include <fcntl.h>
@@ -78,6 +79,7 @@ void EnterHelperRole(const std::string& tmp_dir, const struct stat& tmp) {
   // directory): leave it to the exec'd queue program.
   if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
   SetLogProgram("mailsuite-queue");
+  ::prctl(PR_SET_NAME, "ms-queue-helper", 0, 0, 0);  // for ps: not a session
   queue::PrepareQueueProcess();
   queue::ReportTimeoutTo(kHelperSocket);
 }
