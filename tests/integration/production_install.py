@@ -253,6 +253,18 @@ def smtp_session_and_pop3():
         s.sendmail("carol@example.org", [f"bob@{ME}"],
                    f"From: carol@example.org\nTo: bob@{ME}\nSubject: for bob\n\nhi bob\n")
     wait_for(lambda: maildir("/home/vmail/bob"), "bob's message")
+    # submission: STARTTLS, then AUTH through the set-uid checkpassword
+    with smtplib.SMTP("127.0.0.1", 587, timeout=20) as s:
+        s.ehlo("client.test")
+        s.starttls(context=ctx)
+        s.ehlo("client.test")
+        try:
+            s.login(f"bob@{ME}", "wrong password")
+            facts["submission_bad_auth"] = "accepted"
+        except smtplib.SMTPAuthenticationError as e:
+            facts["submission_bad_auth"] = e.smtp_code
+        code, _ = s.login(f"bob@{ME}", "bobs secret")
+        facts["submission_auth"] = code
     pop = poplib.POP3("127.0.0.1", 110, timeout=20)
     try:
         pop.stls(context=ctx)
