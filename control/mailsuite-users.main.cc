@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "become_user.h"
 #include "fd.h"
 #include "log.h"
 #include "password.h"
@@ -142,6 +143,7 @@ int List(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   ms::SetLogProgram("mailsuite-users");
   if (argc < 2) return Usage();
   Options o;

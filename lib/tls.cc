@@ -10,7 +10,10 @@
 #include <cstring>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
+
+#include "server_cert.h"
 
 namespace ms {
 
@@ -78,6 +81,44 @@ Result<SslCtxPtr> MakeServerContext(const std::string& pem_path, const std::stri
   return ctx;
 }
 
+Result<SslCtxPtr> MakeServerContextFromPem(std::string_view pem, const std::string& ciphers) {
+  auto ctx = NewContext(TLS_server_method(), ciphers);
+  if (!ctx) return ctx;
+  SSL_CTX* c = ctx->get();
+  struct BioFree {
+    void operator()(BIO* b) const { BIO_free(b); }
+  };
+  auto bio = [&pem] {
+    return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  };
+  // As SSL_CTX_use_certificate_chain_file: the first certificate is ours,
+  // the rest its chain.
+  auto certs = bio();
+  X509* leaf = certs ? PEM_read_bio_X509_AUX(certs.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (leaf == nullptr) return TlsError("cannot load the certificate from the preloaded servercert.pem");
+  int used = SSL_CTX_use_certificate(c, leaf);
+  X509_free(leaf);
+  if (used != 1) return TlsError("cannot use the preloaded certificate");
+  while (X509* ca = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr)) {
+    if (SSL_CTX_add0_chain_cert(c, ca) != 1) {
+      X509_free(ca);
+      return TlsError("cannot add a chain certificate");
+    }
+  }
+  ERR_clear_error();  // the end of the PEM text
+  auto keys = bio();
+  EVP_PKEY* key = keys ? PEM_read_bio_PrivateKey(keys.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (key == nullptr) return TlsError("cannot load the private key from the preloaded servercert.pem");
+  used = SSL_CTX_use_PrivateKey(c, key);
+  EVP_PKEY_free(key);
+  if (used != 1 || SSL_CTX_check_private_key(c) != 1)
+    return TlsError("the preloaded key does not match its certificate");
+  SSL_CTX_set_options(c, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(c, 1);  // as MakeServerContext
+  return ctx;
+}
+
 Result<SslCtxPtr> MakeClientContext(const ClientTlsOptions& options) {
   auto ctx = NewContext(TLS_client_method(), options.ciphers);
   if (!ctx) return ctx;
@@ -98,12 +139,13 @@ Result<SslCtxPtr> MakeClientContext(const ClientTlsOptions& options) {
 std::string ServerCertPath(const Control& control) { return control.PathOf("servercert.pem"); }
 
 bool ServerCertExists(const Control& control) {
-  return access(ServerCertPath(control).c_str(), F_OK) == 0;
+  return PreloadedServerCert() != nullptr || access(ServerCertPath(control).c_str(), F_OK) == 0;
 }
 
 Result<SslCtxPtr> ServerContextFromControl(const Control& control) {
   auto ciphers = control.Line("tlsserverciphers", "");
   if (!ciphers) return ciphers.error();
+  if (const std::string* pem = PreloadedServerCert()) return MakeServerContextFromPem(*pem, *ciphers);
   return MakeServerContext(ServerCertPath(control), *ciphers);
 }
 

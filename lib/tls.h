@@ -41,6 +41,10 @@ std::string TakeTlsErrors(std::string_view fallback);
 // own process, so it could never be reused.
 Result<SslCtxPtr> MakeServerContext(const std::string& pem_path, const std::string& ciphers);
 
+// The same from PEM text in memory (servercert.pem loaded by root before
+// the process became its session user: lib/server_cert.h).
+Result<SslCtxPtr> MakeServerContextFromPem(std::string_view pem, const std::string& ciphers);
+
 struct ClientTlsOptions {
   std::string ciphers;     // empty: OpenSSL's default
   bool verify = false;     // fail the handshake unless the chain and host name verify
@@ -48,8 +52,9 @@ struct ClientTlsOptions {
 };
 Result<SslCtxPtr> MakeClientContext(const ClientTlsOptions& options);
 
-// control/servercert.pem, and whether it exists (STARTTLS/STLS is offered
-// only then; the context itself is built only when a client asks).
+// control/servercert.pem, and whether it exists or was preloaded
+// (STARTTLS/STLS is offered only then; the context itself is built only
+// when a client asks, from the preloaded text when there is one).
 std::string ServerCertPath(const Control& control);
 bool ServerCertExists(const Control& control);
 // MakeServerContext from servercert.pem and tlsserverciphers.

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "become_user.h"
 #include "delivery.h"
 #include "fd.h"
 #include "program.h"
@@ -27,6 +28,7 @@ int Finish(int code, const std::string& line, bool several_lines) {
 }  // namespace
 
 int RunLocalDelivery(int argc, char** argv) {
+  KeepMemoryPrivate();  // a user's mail (lib/become_user.h)
   // A queue program that exits early must give us EPIPE, not kill us.
   ::signal(SIGPIPE, OnSigpipe);
   ::umask(077);

@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
+
+#include "become_user.h"
 
 namespace ms::checkpassword {
 
@@ -29,13 +32,21 @@ Status BecomeUser(const Account& account) {
   if (::geteuid() != 0) return Ok{};
   if (account.uid == 0 || account.gid == 0)
     return MakeError("refusing to log in as uid or gid 0", 1);
-  int groups = account.system ? ::initgroups(account.user.c_str(), account.gid)
-                              : ::setgroups(1, &account.gid);
-  if (groups != 0) return SystemError("setgroups", 111);
-  if (::setgid(account.gid) != 0) return SystemError("setgid", 111);
-  if (::setuid(account.uid) != 0) return SystemError("setuid", 111);
-  if (::setuid(0) == 0 || ::getuid() != account.uid || ::geteuid() != account.uid)
-    return MakeError("still able to regain root after setuid", 111);
+  // A passwd account keeps its supplementary groups (as initgroups would
+  // set them); a virtual mailbox gets its gid alone.
+  std::vector<gid_t> groups;
+  if (account.system) {
+    int n = 64;
+    groups.resize(static_cast<size_t>(n));
+    if (::getgrouplist(account.user.c_str(), account.gid, groups.data(), &n) < 0) {
+      groups.resize(static_cast<size_t>(n));
+      if (::getgrouplist(account.user.c_str(), account.gid, groups.data(), &n) < 0)
+        return MakeError("getgrouplist failed", 111);
+    }
+    groups.resize(static_cast<size_t>(n));
+  }
+  Status become = ms::BecomeUser(account.uid, account.gid, groups);
+  if (!become) return MakeError(become.error().message, 111);
   return Ok{};
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "become_user.h"
 #include "checkpassword_auth.h"
 #include "checkpassword_login.h"
 #include "checkpassword_request.h"
@@ -32,6 +33,7 @@ int Report(const std::string& user, const char* result, const std::string& reaso
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   ms::SetLogProgram("mailsuite-checkpassword");
   if (argc < 2) return Report("", "misuse", "usage: mailsuite-checkpassword prog...", kMisuse);
   auto data = ms::checkpassword::ReadRequest(3, ms::Deadline::AfterSeconds(kRequestTimeoutSeconds));

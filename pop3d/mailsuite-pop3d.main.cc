@@ -3,9 +3,11 @@
 // the checker execs it as the user with -d, after login.
 #include <cstring>
 
+#include "become_user.h"
 #include "pop3d/roles.h"
 
 int main(int argc, char** argv) {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   if (argc >= 2 && std::strcmp(argv[1], "-d") == 0) {
     return ms::pop3d::RunPostLogin(argc - 2, argv + 2);
   }

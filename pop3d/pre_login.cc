@@ -2,15 +2,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "become_user.h"
 #include "control.h"
 #include "log.h"
 #include "login_checker.h"
 #include "paths.h"
 #include "roles.h"
+#include "server_cert.h"
 #include "signals.h"
 #include "tls.h"
 #include "tls_transport.h"
@@ -92,9 +95,38 @@ Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader
 
 }  // namespace
 
+namespace {
+
+// Started as root with $UID and $GID (the production run script:
+// envuidgid, tcpserver without -U): read the TLS key, which is root's
+// (lib/server_cert.h), then become that user for good before a byte of
+// the client is read.  Without them nothing changes (a test's tcpserver
+// as root, or tcpserver -u).
+Status TakeDaemonIdentity() {
+  const char* uid_text = ::getenv("UID");
+  const char* gid_text = ::getenv("GID");
+  if (::geteuid() != 0 || uid_text == nullptr || gid_text == nullptr) return Ok{};
+  uint32_t uid = 0, gid = 0;
+  auto number = [](std::string_view t, uint32_t* v) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
+    return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+  };
+  if (!number(uid_text, &uid) || !number(gid_text, &gid)) return MakeError("bad $UID or $GID");
+  if (Status s = PreloadServerCert(Control()); !s.ok())
+    LogLine("tls").Add("result", "unavailable").Add("error", s.error().message).Emit();
+  return BecomeUser(uid, gid);
+}
+
+}  // namespace
+
 int RunPreLogin(int argc, char** argv) {
   SetLogProgram("mailsuite-pop3d");
   IgnoreSignal(SIGPIPE);
+  ImportServerCert();  // from mailsuite-tcpserver (lib/server_cert.h)
+  if (Status s = TakeDaemonIdentity(); !s.ok()) {
+    LogLine("fatal").Add("what", "user").Add("error", s.error().message).Emit();
+    return 111;
+  }
   if (argc < 1) {
     LogLine("usage").Add("error", "mailsuite-pop3d checkpassword-program [args...]").Emit();
     return kExitUsage;

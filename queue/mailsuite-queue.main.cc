@@ -3,10 +3,12 @@
 // queue owner, so it reads no MAILSUITE_* override (paths.h).
 #include <unistd.h>
 
+#include "become_user.h"
 #include "log.h"
 #include "queue/queue_run.h"
 
 int main() {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   ms::SetLogProgram("mailsuite-queue");
   ms::queue::PrepareQueueProcess();
   ::_exit(ms::queue::QueueOneMessage(0, 1, ::getuid()));

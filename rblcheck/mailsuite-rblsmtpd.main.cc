@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "become_user.h"
 #include "fd.h"
 #include "rblcheck/dns_lookup.h"
 #include "rblcheck/ip_address.h"
@@ -51,6 +52,7 @@ void Block(const char* remote_ip, const Verdict& verdict, unsigned long timeout)
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   const char* remote_ip = std::getenv("TCPREMOTEIP");
   if (!remote_ip) remote_ip = "";
   Verdict verdict = VerdictFromEnvironment(std::getenv("RBLSMTPD"));

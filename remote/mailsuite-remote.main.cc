@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "become_user.h"
 #include "address.h"
 #include "config.h"
 #include "control.h"
@@ -46,6 +47,7 @@ int Finish(const ms::remote::Report& report, const char* host) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   using namespace ms::remote;
   ms::SetLogProgram("mailsuite-remote");
   std::signal(SIGPIPE, SIG_IGN);  // a vanished server is an error result, not a death

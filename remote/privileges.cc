@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "become_user.h"
+
 namespace ms::remote {
 
 Status DropRootPrivileges() {
@@ -16,11 +18,8 @@ Status DropRootPrivileges() {
   struct passwd* pw = getpwnam(kRemoteUser);
   if (!pw) return MakeError(std::string("no user ") + kRemoteUser + " to run as");
   if (pw->pw_uid == 0) return MakeError(std::string("user ") + kRemoteUser + " must not be root");
-  gid_t gid = pw->pw_gid;
-  if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(pw->pw_uid) != 0) {
-    return MakeError(std::string("unable to become ") + kRemoteUser + ": " + std::strerror(errno));
-  }
-  if (setuid(0) == 0) return MakeError("still able to regain root");
+  Status become = BecomeUser(pw->pw_uid, pw->pw_gid);
+  if (!become) return MakeError(std::string("unable to become ") + kRemoteUser + ": " + become.error().message);
   return Ok{};
 }
 

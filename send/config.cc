@@ -68,7 +68,6 @@ Result<SendConfig> LoadSendConfig(const Control& control) {
   c.bouncehost = line("bouncehost", c.me);
   c.doublebounceto = line("doublebounceto", "postmaster");
   c.doublebouncehost = line("doublebouncehost", c.me);
-  c.defaultdelivery = line("defaultdelivery", "./Maildir/");
   // At most kMaxConcurrency: each running delivery has one reply in
   // flight on its spawner's socket, and that many always fit in the
   // socket buffer (SPAWNER.md), so neither side can block on the other.

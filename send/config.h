@@ -28,7 +28,6 @@ struct SendConfig {
   std::string bouncehost;
   std::string doublebounceto = "postmaster";
   std::string doublebouncehost;
-  std::string defaultdelivery = "./Maildir/";
   long concurrencylocal = 10;
   long concurrencyremote = 20;
   long queuelifetime = 604800;

@@ -1,5 +1,6 @@
 #include "send/delivery_workers.h"
 
+#include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -102,6 +103,7 @@ bool DeliveryWorkers::Start(const SpawnRequest& request, int fd0, int fd1) {
     if (who.fd1 <= 3 && who.fd1 != 1) who.fd1 = ::fcntl(who.fd1, F_DUPFD_CLOEXEC, 4);
     if (::dup3(sock, 3, O_CLOEXEC) < 0) _exit(111);
     PrepareDeliverer(who);  // fds onto 0/1, signals reset, user switched
+    ::prctl(PR_SET_NAME, "ms-local-worker", 0, 0, 0);
     ::close_range(4, ~0U, 0);
     WorkerLoop(deliverer_, program_, request);
   }

@@ -3,6 +3,8 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <vector>
+
 #include "address.h"
 #include "users.h"
 
@@ -37,8 +39,10 @@ std::map<std::string, VirtualUser> ParseUsersDatabase(std::string_view text, siz
 AccountLookup SystemAccountLookup() {
   AccountLookup a;
   a.getpw = [](const std::string& name) -> std::optional<SystemAccount> {
-    struct passwd* pw = ::getpwnam(name.c_str());
-    if (pw == nullptr) return std::nullopt;
+    struct passwd entry, *pw = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwnam_r(name.c_str(), &entry, buf.data(), buf.size(), &pw) != 0 || pw == nullptr)
+      return std::nullopt;
     return SystemAccount{pw->pw_name, pw->pw_uid, pw->pw_gid, pw->pw_dir};
   };
   a.owns_home = [](const std::string& dir, uid_t uid) {
@@ -50,7 +54,8 @@ AccountLookup SystemAccountLookup() {
 
 std::optional<LocalTarget> FindLocalTarget(const Route& route,
                                            const std::map<std::string, VirtualUser>& users,
-                                           const AccountLookup& accounts) {
+                                           const AccountLookup& accounts,
+                                           std::string* skipped) {
   std::optional<LocalTarget> found;
   if (!users.empty()) {
     for (const std::string& local : {route.original_local, LowerCase(route.original_local)}) {
@@ -61,7 +66,7 @@ std::optional<LocalTarget> FindLocalTarget(const Route& route,
         if (it == users.end()) return false;
         found = LocalTarget{key, it->second.uid, it->second.gid, it->second.home,
                             route.original_local, dash, std::string(ext), route.domain,
-                            it->second.quota};
+                            it->second.quota, true};
         return true;
       });
       if (found) return found;
@@ -72,7 +77,12 @@ std::optional<LocalTarget> FindLocalTarget(const Route& route,
     // getpwnam names are short; qmail-getpw's buffer is 32 bytes.
     if (name.empty() || name.size() > 32) return false;
     auto pw = accounts.getpw(std::string(name));
-    if (!pw || pw->uid == 0 || !accounts.owns_home(pw->home, pw->uid)) return false;
+    if (!pw) return false;
+    if (pw->uid == 0 || !accounts.owns_home(pw->home, pw->uid)) {
+      if (skipped != nullptr && skipped->empty())
+        *skipped = pw->name + (pw->uid == 0 ? ": uid 0" : ": home " + pw->home + " not owned");
+      return false;
+    }
     found = LocalTarget{pw->name, pw->uid, pw->gid, pw->home, route.local, dash,
                         std::string(ext), route.domain, ""};
     return true;

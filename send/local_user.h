@@ -36,6 +36,7 @@ struct LocalTarget {
   std::string ext;
   std::string domain;
   std::string quota;  // from the users database; "" for system accounts
+  bool from_users_db = false;
 };
 
 struct VirtualUser {
@@ -57,18 +58,21 @@ struct SystemAccount {
 };
 
 struct AccountLookup {
-  // getpwnam: nullopt when there is no such user.
+  // getpwnam_r: nullopt when there is no such user.
   std::function<std::optional<SystemAccount>(const std::string&)> getpw;
   // Whether dir exists and is owned by uid.
   std::function<bool(const std::string& dir, uid_t uid)> owns_home;
 };
 
-// The real lookups (getpwnam, stat).
+// The real lookups (getpwnam_r, stat).
 AccountLookup SystemAccountLookup();
 
+// *skipped (when given) names the first system account passed over by the
+// qmail-getpw rules (uid 0, home not owned), for the log.
 std::optional<LocalTarget> FindLocalTarget(const Route& route,
                                            const std::map<std::string, VirtualUser>& users,
-                                           const AccountLookup& accounts);
+                                           const AccountLookup& accounts,
+                                           std::string* skipped = nullptr);
 
 }  // namespace ms::send
 

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "become_user.h"
 #include "control.h"
 #include "local/run.h"
 #include "log.h"
@@ -32,6 +33,7 @@ int Fatal(const std::string& what, const std::string& reason) {
 }  // namespace
 
 int main() {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   using namespace ms::send;
   ms::SetLogProgram("mailsuite-send");
   ms::IgnoreSignal(SIGPIPE);
@@ -56,10 +58,18 @@ int main() {
     remote_account = *r;
   }
 
+  // The local spawner's default delivery is read here, before the
+  // scheduler exists, and never comes from it (qmail-start's argument).
+  auto default_delivery = ms::Control().Line("defaultdelivery", "./Maildir/");
+  if (!default_delivery) return Fatal("control", default_delivery.error().message);
+
   SpawnerOptions local_options;
   local_options.program = ms::ProgramPath("mailsuite-local");
   local_options.in_process = ms::local::RunLocalDelivery;
   local_options.switch_user = root;
+  local_options.looks_up_recipients = true;
+  local_options.users_file = ms::UsersFile();
+  local_options.default_delivery = *default_delivery;
   auto local = StartSpawner(local_options);
   if (!local) return Fatal("spawner", local.error().message);
 

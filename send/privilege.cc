@@ -1,25 +1,26 @@
 #include "send/privilege.h"
 
-#include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "become_user.h"
+
 namespace ms::send {
 
 Result<Account> LookupAccount(const std::string& name) {
-  struct passwd* pw = ::getpwnam(name.c_str());
-  if (pw == nullptr) return MakeError("no such user: " + name);
+  struct passwd entry, *pw = nullptr;
+  char buf[16384];
+  if (::getpwnam_r(name.c_str(), &entry, buf, sizeof buf, &pw) != 0 || pw == nullptr)
+    return MakeError("no such user: " + name);
   return Account{pw->pw_uid, pw->pw_gid};
 }
 
 Status BecomeAccount(const Account& a) {
-  if (::setgroups(1, &a.gid) != 0 || ::setgid(a.gid) != 0 || ::setuid(a.uid) != 0)
-    return MakeError(std::string("unable to switch user: ") + std::strerror(errno));
-  if (::getuid() != a.uid || ::geteuid() != a.uid || ::getegid() != a.gid)
-    return MakeError("unable to switch user: ids did not change");
+  Status become = BecomeUser(a.uid, a.gid);
+  if (!become) return MakeError("unable to switch user: " + become.error().message);
   return Ok{};
 }
 

@@ -46,8 +46,6 @@ constexpr size_t kMaxDeliveryOutput = 64 * 1024;
 constexpr size_t kMaxBounceHeader = 64 * 1024;
 constexpr int64_t kBounceRetrySeconds = 60;
 
-const char kNoMailbox[] = "Sorry, no mailbox here by that name. (#5.1.1)";
-
 }  // namespace
 
 Scheduler::Scheduler(QueueStore store, Control control, SpawnerClient local,
@@ -55,8 +53,7 @@ Scheduler::Scheduler(QueueStore store, Control control, SpawnerClient local,
     : store_(std::move(store)),
       control_(std::move(control)),
       local_spawner_(std::move(local)),
-      remote_spawner_(std::move(remote)),
-      accounts_(SystemAccountLookup()) {}
+      remote_spawner_(std::move(remote)) {}
 
 bool Scheduler::Configure() {
   auto config = LoadSendConfig(control_);
@@ -65,36 +62,7 @@ bool Scheduler::Configure() {
     return false;
   }
   config_ = std::move(*config);
-  users_mtime_ns_ = -1;
-  ReloadUsersIfChanged();
   return true;
-}
-
-void Scheduler::ReloadUsersIfChanged() {
-  std::string path = UsersFile();
-  struct stat st;
-  int64_t mtime = -2;  // "missing"
-  if (::stat(path.c_str(), &st) == 0)
-    mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  if (mtime == users_mtime_ns_) return;
-  users_mtime_ns_ = mtime;
-  users_.clear();
-  users_problem_.clear();
-  if (mtime == -2) return;
-  auto text = ReadFile(path);
-  if (!text) {
-    LogLine("alert").Add("what", "users").Add("reason", text.error().message).Emit();
-    users_problem_ = "Unable to read the users database. (#4.3.0)";
-    users_mtime_ns_ = -1;  // try again next time
-    return;
-  }
-  size_t malformed = 0;
-  users_ = ParseUsersDatabase(*text, &malformed);
-  if (malformed > 0) {
-    LogLine("alert").Add("what", "users").Add("reason", path + " has malformed lines")
-        .Add("lines", malformed).Emit();
-    users_problem_ = "The users database has malformed lines; not bouncing. (#4.3.0)";
-  }
 }
 
 bool Scheduler::OpenTrigger() {
@@ -235,13 +203,8 @@ void Scheduler::PromoteDue(int64_t now) {
 
 void Scheduler::StartJobs(int64_t now) {
   if (stopping_) return;
-  bool local_users_checked = false;
   while (running_local_ < config_.concurrencylocal &&
          (!fresh_local_.empty() || !retry_local_.empty())) {
-    if (!local_users_checked) {
-      ReloadUsersIfChanged();
-      local_users_checked = true;
-    }
     if (!StartLocal(now)) break;
   }
   while (running_remote_ < config_.concurrencyremote &&
@@ -265,24 +228,12 @@ bool Scheduler::StartLocal(int64_t now) {
   job.rcpts = {ref.second};
   LogLine("starting").Add("delivery", static_cast<unsigned long long>(job.number))
       .Add("msg", msg.id).Add("channel", "local").Add("to", r.address).Emit();
-  auto target = FindLocalTarget(r.route, users_, accounts_);
-  if (!target) {
-    // A broken users database must not turn into bounces: the mailbox may
-    // be on one of its bad lines.
-    r.state = RState::kInFlight;
-    RecipientOutcome o = users_problem_.empty()
-                             ? RecipientOutcome{Outcome::kFailure, kNoMailbox}
-                             : RecipientOutcome{Outcome::kDeferral, users_problem_};
-    Record(msg, job.rcpts, {o}, job.number, now);
-    return true;
-  }
-  SpawnRequest req;
-  req.uid = target->uid;
-  req.gid = target->gid;
-  req.quota = target->quota;
-  req.args = {target->user, target->home, target->local, target->dash, target->ext,
-              target->domain, DeliverySender(msg.sender), config_.defaultdelivery};
-  Launch(std::move(job), local_spawner_, req, now);
+  // Only the address: the local spawner looks the account up itself and
+  // knows the default delivery (SPAWNER.md "Request to the local spawner").
+  RecipientRequest req{job.number, r.route.local, r.route.original_local, r.route.domain,
+                       DeliverySender(msg.sender)};
+  std::string datagram = EncodeRecipientRequest(req);
+  Launch(std::move(job), local_spawner_, datagram, now);
   return true;
 }
 
@@ -320,11 +271,13 @@ bool Scheduler::StartRemote(int64_t now) {
       break;
     }
   }
-  Launch(std::move(job), remote_spawner_, req, now);
+  req.job = job.number;
+  std::string datagram = EncodeSpawnRequest(req);
+  Launch(std::move(job), remote_spawner_, datagram, now);
   return true;
 }
 
-void Scheduler::Launch(Job job, SpawnerClient& spawner, const SpawnRequest& request_in,
+void Scheduler::Launch(Job job, SpawnerClient& spawner, const std::string& request,
                        int64_t now) {
   Msg& msg = messages_[job.msg];
   for (size_t i : job.rcpts) msg.rcpts[i].state = RState::kInFlight;
@@ -337,9 +290,7 @@ void Scheduler::Launch(Job job, SpawnerClient& spawner, const SpawnRequest& requ
   UniqueFd report_write;
   if (!MakePipe(&job.report, &report_write)) return fail("unable to make a pipe");
   ::fcntl(job.report.get(), F_SETFL, O_NONBLOCK);
-  SpawnRequest request = request_in;
-  request.job = job.number;
-  Status sent = spawner.Send(request, message->get(), report_write.get());
+  Status sent = spawner.SendDatagram(request, message->get(), report_write.get());
   if (!sent) return fail(sent.error().message);
   ++msg.inflight;
   (job.channel == Channel::kLocal ? running_local_ : running_remote_)++;

@@ -17,9 +17,9 @@
 #include "control.h"
 #include "fd.h"
 #include "send/config.h"
-#include "send/local_user.h"
 #include "send/outcome.h"
 #include "send/queue_store.h"
+#include "send/recipient_request.h"
 #include "send/route.h"
 #include "send/spawner.h"
 
@@ -79,7 +79,8 @@ class Scheduler {
   void StartJobs(int64_t now);
   bool StartLocal(int64_t now);
   bool StartRemote(int64_t now);
-  void Launch(Job job, SpawnerClient& spawner, const SpawnRequest& request, int64_t now);
+  // request: the encoded datagram (recipient request or spawn request).
+  void Launch(Job job, SpawnerClient& spawner, const std::string& request, int64_t now);
   void ReadReport(Job& job);
   void ReceiveReplies(SpawnerClient& spawner, bool* spawner_gone);
   void CompleteJob(Job& job, int wait_status);
@@ -91,7 +92,6 @@ class Scheduler {
   void RetryBounces(int64_t now);
   void Scan(int64_t now);
   void LogStatus();
-  void ReloadUsersIfChanged();
   int PollTimeout(int64_t now) const;
 
   QueueStore store_;
@@ -99,12 +99,6 @@ class Scheduler {
   SpawnerClient local_spawner_;
   SpawnerClient remote_spawner_;
   SendConfig config_;
-  std::map<std::string, VirtualUser> users_;
-  int64_t users_mtime_ns_ = -1;
-  // Why an unknown local recipient must be deferred rather than bounced
-  // (the users database is unreadable or has malformed lines); "" if not.
-  std::string users_problem_;
-  AccountLookup accounts_;
 
   UniqueFd trigger_;
   UniqueFd trigger_writer_;  // keeps the fifo from ever reading end of file

@@ -1,7 +1,6 @@
 #include "send/spawn_child.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "become_user.h"
 #include "fd_passing.h"
 #include "send/spawner.h"
 
@@ -32,9 +32,12 @@ void BecomeRecipient(const ExecPlan& plan) {
   if (!plan.switch_user) return;
   // qmail-lspawn never delivers as root; neither do we.
   if (plan.uid == 0) ChildFail("refusing to deliver as root (#4.3.0)\n");
-  if (::setgroups(1, &plan.gid) != 0) ChildFail("unable to set groups (#4.3.0)\n");
-  if (::setgid(plan.gid) != 0) ChildFail("unable to set gid (#4.3.0)\n");
-  if (::setuid(plan.uid) != 0) ChildFail("unable to set uid (#4.3.0)\n");
+  if (plan.gid == 0) ChildFail("refusing to deliver as gid 0 (#4.3.0)\n");
+  if (const char* failed = BecomeUserNow(plan.uid, plan.gid)) {
+    // System calls only (vfork): the text is a constant.
+    [[maybe_unused]] ssize_t n = ::write(1, failed, std::strlen(failed));
+    ChildFail(" (#4.3.0)\n");
+  }
 }
 
 void PrepareDeliverer(const ExecPlan& plan) {

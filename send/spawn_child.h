@@ -31,7 +31,8 @@ struct ExecPlan {
 
 // Default signal handling and an empty mask, as a deliverer expects.
 void ResetSignals();
-// setgroups({gid}), setgid, setuid when plan.switch_user; never uid 0.
+// lib/become_user.h's BecomeUserNow(uid, gid) when plan.switch_user;
+// never uid 0 or gid 0.
 // On failure: ChildFail.  System calls only.
 void BecomeRecipient(const ExecPlan& plan);
 // plan.fd0/fd1 onto 0/1, signals reset, user switched.  System calls only.

@@ -1,5 +1,6 @@
 #include "send/spawner.h"
 
+#include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -14,10 +15,13 @@
 #include <cstring>
 #include <map>
 
+#include "become_user.h"
 #include "deadline.h"
 #include "fd_passing.h"
 #include "log.h"
 #include "send/delivery_workers.h"
+#include "send/recipient_lookup.h"
+#include "send/recipient_request.h"
 #include "send/spawn_child.h"
 #include "signals.h"
 
@@ -45,8 +49,33 @@ bool ParseSigned(std::string_view text, int* value) {
   ChildFail("unable to run the deliverer (#4.3.0)\n");
 }
 
+// The local spawner's decision (SPAWNER.md "Who a recipient is"): the
+// account comes from our own lookups, the default delivery from our own
+// start.  A request that is not a recipient request, or names an account
+// a rule refuses, is logged; a recipient without a usable account gets
+// its reason line and exit code, as from mailsuite-local.
+template <typename Reply>
+std::optional<SpawnRequest> Decide(RecipientLookup& lookup, const std::string& data, int fd1,
+                                   const Reply& reply) {
+  auto request = DecodeRecipientRequest(data);
+  if (!request) {
+    LogLine("refused").Add("reason", "not a recipient request").Add("bytes", data.size()).Emit();
+    return std::nullopt;
+  }
+  Resolution r = lookup.Resolve(*request);
+  if (!r.refused.empty())
+    LogLine("refused").Add("job", static_cast<unsigned long long>(request->job))
+        .Add("to", request->local + "@" + request->domain).Add("account", r.refused).Emit();
+  if (r.request) return std::move(r.request);
+  WriteAll(fd1, r.reason + "\n");
+  reply(request->job, r.exit_code << 8);
+  return std::nullopt;
+}
+
 [[noreturn]] void Serve(const SpawnerOptions& options, int sock) {
-  SetLogProgram(options.switch_user ? "mailsuite-send-lspawn" : "mailsuite-send-spawn");
+  SetLogProgram(options.looks_up_recipients ? "mailsuite-send-lspawn" : "mailsuite-send-spawn");
+  // A name ps and the production-install test can tell apart (15 octets).
+  ::prctl(PR_SET_NAME, options.looks_up_recipients ? "ms-send-lspawn" : "ms-send-rspawn", 0, 0, 0);
   // SIGCHLD through a signalfd of our own: no handler, and nothing shared
   // with whatever signal set-up the forking process had (its self-pipe fds
   // are closed in us).  Deliverers get an empty mask back before exec.
@@ -61,6 +90,10 @@ bool ParseSigned(std::string_view text, int* value) {
   // not take away the spawner while deliveries finish); we end when it does.
   for (int signo : {SIGTERM, SIGHUP, SIGALRM}) IgnoreSignal(signo);
   auto reply = [sock](uint64_t job, int status) { SendReply(sock, job, status); };
+  std::optional<RecipientLookup> lookup;
+  if (options.looks_up_recipients)
+    lookup.emplace(options.users_file, options.default_delivery, options.switch_user,
+                   SystemAccountLookup());
   std::optional<DeliveryWorkers> workers;
   if (options.in_process != nullptr)
     workers.emplace(options.in_process, options.program, options.switch_user);
@@ -100,10 +133,16 @@ bool ParseSigned(std::string_view text, int* value) {
       if (eof) _exit(0);
       continue;
     }
-    auto req = DecodeSpawnRequest(data);
-    if (!req) {
-      LogLine("bad-request").Add("bytes", data.size()).Emit();
-      continue;
+    std::optional<SpawnRequest> req;
+    if (lookup) {
+      req = Decide(*lookup, data, fd1.get(), reply);
+      if (!req) continue;
+    } else {
+      req = DecodeSpawnRequest(data);
+      if (!req) {
+        LogLine("bad-request").Add("bytes", data.size()).Emit();
+        continue;
+      }
     }
     if (workers) {
       // No fork or exec per delivery (SPAWNER.md "Delivery workers").
@@ -156,13 +195,9 @@ std::string EncodeSpawnRequest(const SpawnRequest& r) {
 }
 
 std::optional<SpawnRequest> DecodeSpawnRequest(std::string_view data) {
-  if (data.empty() || data.back() != '\0') return std::nullopt;
-  std::vector<std::string_view> fields;
-  while (!data.empty()) {
-    size_t nul = data.find('\0');
-    fields.push_back(data.substr(0, nul));
-    data.remove_prefix(nul + 1);
-  }
+  auto split = SplitNulTerminated(data);
+  if (!split) return std::nullopt;
+  const std::vector<std::string_view>& fields = *split;
   if (fields.size() < 4) return std::nullopt;
   SpawnRequest r;
   uint64_t uid = 0, gid = 0;
@@ -191,7 +226,10 @@ std::optional<SpawnReply> DecodeSpawnReply(std::string_view data) {
 }
 
 Status SpawnerClient::Send(const SpawnRequest& request, int fd0, int fd1) {
-  std::string data = EncodeSpawnRequest(request);
+  return SendDatagram(EncodeSpawnRequest(request), fd0, fd1);
+}
+
+Status SpawnerClient::SendDatagram(const std::string& data, int fd0, int fd1) {
   if (data.size() > kMaxSpawnRequest) return MakeError("spawn request too large");
   Status sent = SendWithFds(socket_.get(), data, fd0, fd1);
   if (!sent) return MakeError("spawner: " + sent.error().message);
@@ -219,9 +257,7 @@ Result<SpawnerClient> StartSpawner(const SpawnerOptions& options) {
     if (::dup2(theirs.get(), 3) < 0) _exit(111);
     ::close_range(4, ~0U, 0);
     if (options.run_as) {
-      gid_t gid = options.run_as->second;
-      if (::setgroups(1, &gid) != 0 || ::setgid(gid) != 0 || ::setuid(options.run_as->first) != 0)
-        _exit(111);
+      if (BecomeUserNow(options.run_as->first, options.run_as->second) != nullptr) _exit(111);
     }
     Serve(options, 3);
   }

@@ -48,6 +48,13 @@ struct SpawnerOptions {
   // main, minus an exec per delivery (SPAWNER.md "In-process deliverer").
   int (*in_process)(int argc, char** argv) = nullptr;
   bool switch_user = false;  // root: setgid/setgroups/setuid per request
+  // The local spawner: requests name a recipient (recipient_request.h),
+  // never an account; the spawner looks it up itself in users_file and
+  // passwd (recipient_lookup.h) and appends default_delivery, which is
+  // fixed here, at start, from its own reading of the control file.
+  bool looks_up_recipients = false;
+  std::string users_file;
+  std::string default_delivery;
   // When set, the spawner itself drops to this uid/gid before serving.
   std::optional<std::pair<uid_t, gid_t>> run_as;
 };
@@ -63,6 +70,8 @@ class SpawnerClient {
   pid_t pid() const { return pid_; }
   // Sends a request with the deliverer's fd 0 and fd 1.
   Status Send(const SpawnRequest& request, int fd0, int fd1);
+  // The same for an encoded request (a recipient request to the local spawner).
+  Status SendDatagram(const std::string& data, int fd0, int fd1);
   // Reads one reply (call when fd() is readable).  nullopt with *eof set
   // when the spawner is gone.
   std::optional<SpawnReply> Receive(bool* eof);

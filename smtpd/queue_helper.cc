@@ -1,5 +1,6 @@
 #include "smtpd/queue_helper.h"
 
+#include <sys/prctl.h>
 #include <errno.h>
 #include <grp.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 
 #include <charconv>
 
+#include "become_user.h"
 #include "fd_passing.h"
 #include "log.h"
 #include "queue/queue_exit.h"
@@ -43,7 +45,11 @@ constexpr char kReady = 'R';
 bool MayRunHelper(const std::string& tmp_dir, struct stat* tmp) {
   // Only as the queue owner (set-uid install, private instance) or root,
   // so the files get the owner a set-uid mailsuite-queue gives them.
-  return ::stat(tmp_dir.c_str(), tmp) == 0 && (::geteuid() == tmp->st_uid || ::geteuid() == 0);
+  // mailsuite-tcpserver's listener holds the owner as its real and saved
+  // uid only (TCPSERVER.md "Privilege"): it may fork pooled helpers too.
+  uid_t r, e, s;
+  if (::stat(tmp_dir.c_str(), tmp) != 0 || ::getresuid(&r, &e, &s) != 0) return false;
+  return e == 0 || e == tmp->st_uid || (r == tmp->st_uid && s == tmp->st_uid);
 }
 
 pid_t ForkHelper(UniqueFd* ours, const std::function<void(int, uid_t)>& run) {
@@ -66,14 +72,14 @@ void EnterHelperRole(const std::string& tmp_dir, const struct stat& tmp) {
   // signal nor trace us.  Started by root (a test, or an operator who
   // left out tcpserver's -u), give up root's groups too: the queue's group
   // is the one set-gid tmp/ gives the files anyway.
-  if (::geteuid() == 0 && tmp.st_uid != 0 &&
-      (::setgroups(0, nullptr) != 0 || ::setresgid(tmp.st_gid, tmp.st_gid, tmp.st_gid) != 0))
-    ::_exit(111);
-  if (::setresuid(tmp.st_uid, tmp.st_uid, tmp.st_uid) != 0) ::_exit(111);
+  // Not started by root (set-uid mailsuite): the gid stays the invoker's.
+  gid_t gid = ::geteuid() == 0 && tmp.st_uid != 0 ? tmp.st_gid : ::getgid();
+  if (BecomeUserNow(tmp.st_uid, gid) != nullptr) ::_exit(111);
   // A queue under a directory the owner cannot enter (a root-only test
   // directory): leave it to the exec'd queue program.
   if (::access(tmp_dir.c_str(), W_OK | X_OK) != 0) ::_exit(0);
   SetLogProgram("mailsuite-queue");
+  ::prctl(PR_SET_NAME, "ms-queue-helper", 0, 0, 0);  // for ps: not a session
   queue::PrepareQueueProcess();
   queue::ReportTimeoutTo(kHelperSocket);
 }
@@ -191,12 +197,12 @@ void QueueHelper::GiveUp() {
 bool DropSetUidIdentity() {
   uid_t ruid = ::getuid();
   gid_t rgid = ::getgid();
-  if (::geteuid() == ruid && ::getegid() == rgid) return true;
-  if (::setresgid(rgid, rgid, rgid) != 0 || ::setresuid(ruid, ruid, ruid) != 0) return false;
   uid_t r, e, s;
   gid_t gr, ge, gs;
-  return ::getresuid(&r, &e, &s) == 0 && r == ruid && e == ruid && s == ruid &&
-         ::getresgid(&gr, &ge, &gs) == 0 && gr == rgid && ge == rgid && gs == rgid;
+  if (::getresuid(&r, &e, &s) == 0 && r == e && e == s && ::getresgid(&gr, &ge, &gs) == 0 &&
+      gr == ge && ge == gs && r == ruid && gr == rgid)
+    return true;
+  return BecomeUserNow(ruid, rgid) == nullptr;
 }
 
 }  // namespace ms::smtpd

@@ -1,11 +1,15 @@
 #include "smtpd/smtpd_main.h"
 
+#include <sys/prctl.h>
+
 #include <csignal>
 #include <memory>
 
+#include "become_user.h"
 #include "control.h"
 #include "log.h"
 #include "paths.h"
+#include "server_cert.h"
 #include "signals.h"
 #include "smtpd/auth.h"
 #include "smtpd/config.h"
@@ -23,6 +27,9 @@ constexpr int kExitConfig = 111;
 }  // namespace
 
 int RunSmtpd(int argc, char** argv, int helper_socket) {
+  KeepMemoryPrivate();  // passwords (AUTH), the TLS key, mail (lib/become_user.h)
+  ImportServerCert();   // from mailsuite-tcpserver through rblsmtpd (lib/server_cert.h)
+  ::prctl(PR_SET_NAME, "mailsuite-smtpd", 0, 0, 0);  // in-process under mailsuite-tcpserver too
   SetLogProgram("smtpd");
   // Before anything reads the network or the environment's settings: the
   // queue helper is forked with the queue owner's identity (set-uid

@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "become_user.h"
+#include "control.h"
 #include "fd.h"
 #include "log.h"
 #include "paths.h"
+#include "server_cert.h"
 #include "tcpserver/tcp_connection.h"
 #include "tcpserver/tcp_listener.h"
 #include "tcpserver/tcpserver_identity.h"
@@ -23,6 +26,7 @@ constexpr int kExitFatal = 111;
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   using namespace ms::smtpd;
   ms::SetLogProgram("mailsuite-tcpserver");
   auto options = ParseTcpServerOptions(std::vector<std::string>(argv + 1, argv + argc),
@@ -36,6 +40,12 @@ int main(int argc, char** argv) {
   if (!listener) {
     ms::LogLine("fatal").Add("what", "bind").Add("error", listener.error().message).Emit();
     return kExitFatal;
+  }
+  // The TLS key is root's (lib/server_cert.h): read it before the switch;
+  // the sessions inherit the text, an exec'd program gets it by memfd.
+  if (::geteuid() == 0) {
+    if (auto s = ms::PreloadServerCert(ms::Control()); !s.ok())
+      ms::LogLine("alert").Add("what", "tls").Add("error", s.error().message).Emit();
   }
   if (auto s = TakeServerIdentity(*options, ms::QueueDir() + "/tmp"); !s.ok()) {
     ms::LogLine("fatal").Add("what", "user").Add("error", s.error().message).Emit();

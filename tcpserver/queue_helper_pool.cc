@@ -79,8 +79,10 @@ QueueHelperPool::~QueueHelperPool() = default;
 QueueHelperPool::Helper* QueueHelperPool::Spawn() {
   if (helpers_.size() >= max_helpers_) return nullptr;
   UniqueFd ours;
-  pid_t pid = ForkHelper(&ours, [this](int socket, uid_t invoker) {
-    RunPooledHelper(socket, invoker, tmp_dir_, tmp_);
+  // The invoker a helper records (Received: "invoked by uid") is the
+  // session user: the listener's effective uid (TCPSERVER.md "Privilege").
+  pid_t pid = ForkHelper(&ours, [this](int socket, uid_t) {
+    RunPooledHelper(socket, ::geteuid(), tmp_dir_, tmp_);
   });
   if (pid < 0) return nullptr;
   Helper helper;

@@ -14,9 +14,11 @@
 
 #include "fd.h"
 #include "log.h"
+#include "server_cert.h"
 #include "smtpd/queue_helper.h"
 #include "smtpd/smtpd_main.h"
 #include "tcpserver/tcp_rules.h"
+#include "tcpserver/tcpserver_identity.h"
 
 namespace ms::smtpd {
 namespace {
@@ -83,6 +85,7 @@ bool IsOurSmtpd(const std::string& program) {
 }
 
 void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process, int helper_socket) {
+  if (Status s = TakeConnectionIdentity(); !s.ok()) Fail("setuid", s.error().message);
   sockaddr_storage local{}, remote{};
   socklen_t local_length = sizeof local, remote_length = sizeof remote;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
@@ -139,6 +142,7 @@ void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_proc
   }
   // Anything else starts as the session user alone, as under tcpserver -u.
   if (!DropSetUidIdentity()) Fail("setuid", "unable to drop the queue owner's identity");
+  ExportServerCertForExec();  // rblsmtpd passes it on to smtpd
   ::execvp(argv[0], argv.data());
   Fail("exec", "unable to run " + args[0] + ": " + std::strerror(errno));
 }

@@ -9,14 +9,23 @@
 
 namespace ms::smtpd {
 
-// With -u/-g (or -U), started as root: the real uid and gid become the
-// session user's (groups: that gid alone), and the effective and saved uid
-// become the owner of queue_tmp — what a set-uid mailsuite-smtpd run by
-// that user has.  So each connection's mailsuite-smtpd can fork its queue
-// helper as the queue owner and then drop to the session user for good
-// (QUEUE_HELPER.md).  A root-owned or missing queue_tmp leaves the session
-// user alone.  Without -u/-g nothing changes.  Checked after the switch.
+// With -u/-g (or -U), started as root: groups = the gid alone, real,
+// effective and saved gid the gid; the real and saved uid become the owner
+// of queue_tmp (mailsuite) and the effective uid the session user U (the
+// filesystem uid stays the queue owner's, for the queue's tmp/).  The
+// sessions (all U) can then not signal the listener (TCPSERVER.md
+// "Privilege"), while it can still fork pooled helpers as the queue owner
+// and connection children that take the set-uid smtpd shape
+// (TakeConnectionIdentity).  A root-owned or missing queue_tmp: U alone.
+// Without -u/-g nothing changes.  Checked after the switch; non-dumpable.
 Status TakeServerIdentity(const TcpServerOptions& options, const std::string& queue_tmp);
+
+// In a connection's child, first thing: real uid U, effective and saved
+// uid the queue owner — what a set-uid mailsuite-smtpd run by U has — so
+// that smtpd's code forks its own helper if it must and then gives the
+// queue owner up for good (QUEUE_HELPER.md).  Nothing to do when the
+// listener is one user.
+Status TakeConnectionIdentity();
 
 }  // namespace ms::smtpd
 

@@ -37,6 +37,17 @@ def ensure_account(name):
         return pwd.getpwnam(name)
 
 
+def ensure_user_account(name):
+    """An ordinary (non-system) account, uid and gid 1000 or more: the root
+    spawner delivers to nothing below (send/SPAWNER.md)."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", "--user-group", name], check=True, timeout=30)
+        return pwd.getpwnam(name)
+
+
 def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
     """Polls predicate until it is true; fails the test after timeout."""
     deadline = time.monotonic() + timeout

@@ -131,7 +131,9 @@ class SendInstance:
         """Parsed log lines of one event: list of dicts."""
         out = []
         for line in self.log().splitlines():
-            m = re.match(r"mailsuite-send: (\S+)(.*)$", line)
+            # the local spawner (mailsuite-send-lspawn) logs the users
+            # database alerts and refusals: it reads the database, not the scheduler
+            m = re.match(r"mailsuite-send(?:-lspawn)?: (\S+)(.*)$", line)
             if not m or m.group(1) != event:
                 continue
             fields = dict(re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)', m.group(2)))

@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from conftest import Root, ensure_account, prog, wait_for
+from conftest import Root, ensure_account, ensure_user_account, prog, wait_for
 from send_helpers import make_message, maildir_messages, make_queue
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
@@ -57,12 +57,15 @@ def test_started_as_root_separates_privileges(rootinst):
         for n in [dirpath] + [os.path.join(dirpath, x) for x in dirnames + filenames]:
             os.lchown(n, ms.pw_uid, ms.pw_gid)
     r.set("locals", "example.test")
-    nobody, daemon = pwd.getpwnam("nobody"), pwd.getpwnam("daemon")
+    # The root spawner delivers to no system account (uid or gid below
+    # 1000): dan and qu are ordinary accounts; sys has daemon's ids.
+    nobody, daemon = pwd.getpwnam("nobody"), ensure_user_account("msdan")
     homes = {}
     lines = []
-    binuser = pwd.getpwnam("bin")
+    binuser = ensure_user_account("msqu")
     quotas = {"qu": "1S"}  # one byte: any message is over it
-    for name, pw in (("ann", nobody), ("dan", daemon), ("rooty", pwd.getpwnam("root")), ("qu", binuser)):
+    for name, pw in (("ann", nobody), ("dan", daemon), ("rooty", pwd.getpwnam("root")), ("qu", binuser),
+                     ("sys", pwd.getpwnam("daemon"))):
         home = base / name
         for d in ("", "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
             (home / d).mkdir(mode=0o700)
@@ -70,11 +73,11 @@ def test_started_as_root_separates_privileges(rootinst):
         homes[name] = home
         lines.append(f"{name}@example.test:{pw.pw_uid}:{pw.pw_gid}:{home}:!:{quotas.get(name, '')}\n")
     r.users.write_text("".join(lines))
-    # As in production: readable by the scheduler's group, not by the
-    # recipients, so the quota can only reach mailsuite-local through the
-    # spawner (MAILSUITE_QUOTA).
-    os.chown(r.users, 0, ms.pw_gid)
-    os.chmod(r.users, 0o640)
+    # As in production: root's alone (the local spawner reads it as root;
+    # the scheduler never does), so the quota can only reach
+    # mailsuite-local through the spawner (MAILSUITE_QUOTA).
+    os.chown(r.users, 0, 0)
+    os.chmod(r.users, 0o600)
 
     send = r.start([prog("mailsuite-send")], log_name="send.log")
     log = lambda: (r.path / "send.log").read_text(errors="replace") if (r.path / "send.log").exists() else ""
@@ -83,7 +86,7 @@ def test_started_as_root_separates_privileges(rootinst):
 
     # mailsuite-queue is set-uid mailsuite in production: run it as mailsuite
     env = (b"Fsender@example.org\0Tann@example.test\0Tdan@example.test\0Trooty@example.test\0"
-           b"Tqu@example.test\0\0")
+           b"Tqu@example.test\0Tsys@example.test\0\0")
     rfd, wfd = os.pipe()
     os.write(wfd, env)
     os.close(wfd)
@@ -104,6 +107,11 @@ def test_started_as_root_separates_privileges(rootinst):
     wait_for(lambda: "rooty@example.test result=deferral" in log(), what="uid 0 deferred")
     assert "malformed" in log()
     assert maildir_messages(homes["rooty"]) == []
+    # a users database entry with a system account's ids: held and logged
+    wait_for(lambda: "sys@example.test result=deferral" in log(), what="system uid deferred")
+    assert "account=\"sys@example.test: system uid 1\"" in log() or \
+        "account=sys@example.test: system uid 1" in log(), log()
+    assert maildir_messages(homes["sys"]) == []
     # the users database's quota reached mailsuite-local running as `bin`
     wait_for(lambda: "qu@example.test result=deferral" in log(), what="over-quota deferral")
     assert "quota" in log().split("qu@example.test result=deferral", 1)[1].splitlines()[0]

@@ -44,6 +44,10 @@ def test_a_killed_worker_is_replaced(inst):
     alice = inst.add_user("alice@example.test")
     inst.start()
     deliver_one(inst, alice, "before", 1)
+    # Kill it idle: the file is in new/ before the worker's reply is sent
+    # (a kill in between is the crash the next test covers).
+    wait_for(lambda: [r for r in inst.events("delivery") if r["result"] == "success"],
+             what="the first delivery's result")
     first = writer_pid(names(alice)[0])
     os.kill(first, signal.SIGKILL)
     deliver_one(inst, alice, "after", 2)

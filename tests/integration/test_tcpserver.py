@@ -21,6 +21,7 @@ import shutil
 import signal
 import smtplib
 import socket
+import subprocess
 import tempfile
 import time
 
@@ -400,7 +401,10 @@ def identities(inst):
 def test_root_start_with_u_g_takes_the_production_identities(inst, identities):
     owner, uid, gid = identities
     server = inst.server(["-v", "-u", str(uid), "-g", str(gid)])
-    assert status_ids(server.pid, "Uid") == [str(uid), str(owner), str(owner), str(owner)]
+    # The session user only as the effective uid, so that no session can
+    # signal the listener (issue 24; TCPSERVER.md "Privilege"); files as the
+    # queue owner (filesystem uid)
+    assert status_ids(server.pid, "Uid") == [str(owner), str(uid), str(owner), str(owner)]
     assert status_ids(server.pid, "Gid") == [str(gid)] * 4
     assert status_ids(server.pid, "Groups") == [str(gid)]
     with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s:
@@ -412,6 +416,11 @@ def test_root_start_with_u_g_takes_the_production_identities(inst, identities):
         assert status_ids(session, "Gid") == [str(gid)] * 4
         assert status_ids(helper, "Uid") == [str(owner)] * 4
         assert status_ids(helper, "Gid") == [str(gid)] * 4
+        # a process as the session user can neither stop nor trace the listener
+        probe = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--",
+                                "/bin/sh", "-c", f"kill -STOP {server.pid}"], capture_output=True, timeout=10)
+        assert probe.returncode != 0 and b"Operation not permitted" in probe.stderr, probe
+        assert status_ids(server.pid, "State")[0] == "S"
         s.mail("alice@client.test")
         assert s.rcpt("bob@example.test")[0] == 250
         code, text = s.data(MESSAGE)
