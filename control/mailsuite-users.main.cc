@@ -22,6 +22,7 @@
 #include "paths.h"
 #include "users.h"
 #include "users_edit.h"
+#include "version.h"
 
 namespace {
 
@@ -142,6 +143,7 @@ int List(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-users");
   ms::SetLogProgram("mailsuite-users");
   if (argc < 2) return Usage();
   Options o;

@@ -13,6 +13,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "paths.h"
+#include "version.h"
 
 namespace {
 
@@ -32,6 +33,7 @@ int Report(const std::string& user, const char* result, const std::string& reaso
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-checkpassword");
   ms::SetLogProgram("mailsuite-checkpassword");
   if (argc < 2) return Report("", "misuse", "usage: mailsuite-checkpassword prog...", kMisuse);
   auto data = ms::checkpassword::ReadRequest(3, ms::Deadline::AfterSeconds(kRequestTimeoutSeconds));

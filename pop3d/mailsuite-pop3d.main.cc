@@ -4,8 +4,10 @@
 #include <cstring>
 
 #include "pop3d/roles.h"
+#include "version.h"
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-pop3d");
   if (argc >= 2 && std::strcmp(argv[1], "-d") == 0) {
     return ms::pop3d::RunPostLogin(argc - 2, argv + 2);
   }

@@ -5,8 +5,10 @@
 
 #include "log.h"
 #include "queue/queue_run.h"
+#include "version.h"
 
-int main() {
+int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-queue");
   ms::SetLogProgram("mailsuite-queue");
   ms::queue::PrepareQueueProcess();
   ::_exit(ms::queue::QueueOneMessage(0, 1, ::getuid()));

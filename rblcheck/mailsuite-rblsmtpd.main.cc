@@ -15,6 +15,7 @@
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/smtp_dialogue.h"
 #include "rblcheck/zone_check.h"
+#include "version.h"
 
 namespace {
 
@@ -51,6 +52,7 @@ void Block(const char* remote_ip, const Verdict& verdict, unsigned long timeout)
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-rblsmtpd");
   const char* remote_ip = std::getenv("TCPREMOTEIP");
   if (!remote_ip) remote_ip = "";
   Verdict verdict = VerdictFromEnvironment(std::getenv("RBLSMTPD"));

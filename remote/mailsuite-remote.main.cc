@@ -20,6 +20,7 @@
 #include "privileges.h"
 #include "report.h"
 #include "stored_message.h"
+#include "version.h"
 
 namespace {
 
@@ -46,6 +47,7 @@ int Finish(const ms::remote::Report& report, const char* host) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-remote");
   using namespace ms::remote;
   ms::SetLogProgram("mailsuite-remote");
   std::signal(SIGPIPE, SIG_IGN);  // a vanished server is an error result, not a death

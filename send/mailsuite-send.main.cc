@@ -21,6 +21,7 @@
 #include "send/scheduler.h"
 #include "send/spawner.h"
 #include "signals.h"
+#include "version.h"
 
 namespace {
 
@@ -31,7 +32,8 @@ int Fatal(const std::string& what, const std::string& reason) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-send");
   using namespace ms::send;
   ms::SetLogProgram("mailsuite-send");
   ms::IgnoreSignal(SIGPIPE);

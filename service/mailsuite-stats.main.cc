@@ -16,6 +16,7 @@
 #include "control.h"
 #include "fd.h"
 #include "service/stats.h"
+#include "version.h"
 
 namespace {
 
@@ -53,6 +54,7 @@ std::vector<std::string> LogFiles(const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-stats");
   bool prometheus = false;
   ms::setup::Period period = ms::setup::Period::kDay;
   std::vector<std::string> zones, inputs;

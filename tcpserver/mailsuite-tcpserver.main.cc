@@ -14,6 +14,7 @@
 #include "tcpserver/tcp_listener.h"
 #include "tcpserver/tcpserver_identity.h"
 #include "tcpserver/tcpserver_options.h"
+#include "version.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ constexpr int kExitFatal = 111;
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-tcpserver");
   using namespace ms::smtpd;
   ms::SetLogProgram("mailsuite-tcpserver");
   auto options = ParseTcpServerOptions(std::vector<std::string>(argv + 1, argv + argc),
