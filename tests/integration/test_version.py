@@ -2,10 +2,15 @@
 build/version.h), printed by every program's -V, by mailsuite-check, and
 in smtpd's Received line only when control/smtpgreeting names the
 software."""
+import os
 import re
+import shutil
 import smtplib
+import tempfile
 
-from conftest import BIN, TOP, prog, run
+import pytest
+
+from conftest import BIN, TOP, port_open, prog, run
 from smtpd_support import Smtpd, recorder  # noqa: F401 (fixture)
 
 
@@ -81,3 +86,23 @@ def test_received_names_the_version_when_the_greeting_names_mailsuite(root, reco
     lines = msg.split(b"\n")
     assert lines[1].startswith(b"\tby mx.example.test (mailsuite " + built_version().encode()
                                + b") with ESMTP; "), lines[:2]
+
+
+def test_make_run_shows_the_version():
+    """service/make-run (make run) for real, in a directory of its own."""
+    if any(port_open("127.0.0.1", p) for p in (2525, 2110, 2587)):
+        pytest.skip("make run's fixed ports are taken here (run the suite inside unshare -n)")
+    d = tempfile.mkdtemp(prefix="ms-makerun-", dir="/tmp")
+    os.chmod(d, 0o755)  # the services may run as user mailsuite
+    env = dict(os.environ, MAILSUITE_RUN=d + "/run")
+    try:
+        r = run([str(TOP / "service/make-run"), "start"], env=env, timeout=180)
+        out = r.stdout.decode()
+        assert r.returncode == 0, out + r.stderr.decode()
+        v = built_version()
+        assert f"== mailsuite {v} is running in {d}/run\n" in out, out
+        assert f"\nmailsuite {v}\n" in out, out  # mailsuite-check's first line
+        assert "mailsuite-log --root" in out
+    finally:
+        run([str(TOP / "service/make-run"), "stop"], env=env, timeout=60)
+        shutil.rmtree(d, ignore_errors=True)
