@@ -135,3 +135,21 @@ def test_control_readme_lists_each_file_once():
             names.append(line.split()[0])
     duplicated = sorted({n for n in names if names.count(n) > 1})
     assert not duplicated, f"control/README lists these more than once: {duplicated}"
+
+
+def test_overview_names_a_working_command_for_each_outage():
+    """mailsuite(7) "WHEN SOMETHING BREAKS": the seed's outages, each with
+    commands that exist here (ours in build/bin, the others on PATH)."""
+    import shutil
+    source = (MAN / "mailsuite.7").read_text()
+    part = source.split('.SH "WHEN SOMETHING BREAKS"', 1)[1].split(".SH SEE ALSO", 1)[0]
+    outages = re.split(r"^\.SS ", part, flags=re.M)[1:]
+    titles = [o.split("\n", 1)[0] for o in outages]
+    for word in ("load", "disk", "Locked mailbox", "Stuck queue", "Blacklisted relay"):
+        assert any(word.lower() in t.lower() for t in titles), (word, titles)
+    for outage in outages:
+        blocks = re.findall(r"^\.nf\n(.*?)^\.fi", outage, re.S | re.M)
+        assert blocks, outage.split("\n", 1)[0]
+        for line in "\n".join(blocks).splitlines():
+            command = line.replace("\\-", "-").split()[0]
+            assert (BIN / command).exists() or shutil.which(command), (command, line)
