@@ -107,68 +107,87 @@ void SortByTime(std::vector<LogEntry>* entries) {
                    [](const LogEntry& a, const LogEntry& b) { return a.stamp < b.stamp; });
 }
 
-Result<std::vector<LogEntry>> ReadAllLogs(const std::string& logs, bool with_current) {
+ServiceLog::ServiceLog(const std::string& logs, const std::string& service)
+    : dir_(logs + "/" + service), service_(service), files_(LogFiles(dir_)) {}
+
+const LogEntry* ServiceLog::Peek() {
+  while (pending_.empty()) {
+    if (!ReadMore()) return nullptr;
+  }
+  return &pending_.front();
+}
+
+// A last line without its newline: complete at the end of a closed file.
+void ServiceLog::EndOfFile() {
+  if (partial_.empty()) return;
+  std::vector<LogEntry> lines;
+  SplitEntries("\n", service_, &partial_, &last_stamp_, &lines);
+  for (LogEntry& e : lines) pending_.push_back(std::move(e));
+}
+
+bool ServiceLog::ReadMore() {
+  for (;;) {
+    if (!fd_.valid()) {
+      if (next_file_ >= files_.size()) return false;
+      const std::string& path = files_[next_file_++];
+      fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      struct stat st;
+      if (!fd_.valid() || ::fstat(fd_.get(), &st) != 0) continue;  // rotated away meanwhile
+      inode_ = st.st_ino;
+    }
+    char buf[65536];
+    ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n > 0) {
+      std::vector<LogEntry> lines;
+      SplitEntries(std::string_view(buf, static_cast<size_t>(n)), service_, &partial_, &last_stamp_, &lines);
+      for (LogEntry& e : lines) pending_.push_back(std::move(e));
+      return true;
+    }
+    if (next_file_ >= files_.size()) return false;  // current: stay open for following
+    EndOfFile();
+    fd_.reset();
+    if (!pending_.empty()) return true;
+  }
+}
+
+void ServiceLog::FollowRotation() {
+  struct stat st;
+  if (::stat((dir_ + "/current").c_str(), &st) != 0 || st.st_ino == inode_) return;
+  while (ReadMore()) {
+  }
+  EndOfFile();
+  fd_.reset();
+  files_.push_back(dir_ + "/current");
+}
+
+Result<LogMerge> LogMerge::Open(const std::string& logs) {
   struct stat st;
   if (::stat(logs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return MakeError(logs + ": not a readable log directory");
-  std::vector<LogEntry> entries;
-  for (const std::string& service : LogServices(logs)) {
-    std::vector<std::string> files = LogFiles(logs + "/" + service);
-    if (!with_current) files.pop_back();
-    for (const std::string& path : files) {
-      auto data = ReadFile(path);
-      if (!data) {
-        if (data.error().code == ENOENT) continue;  // rotated away meanwhile
-        return data.error();
-      }
-      std::string partial, last_stamp;
-      SplitEntries(*data, service, &partial, &last_stamp, &entries);
-      if (!partial.empty()) SplitEntries("\n", service, &partial, &last_stamp, &entries);
+  LogMerge merge;
+  for (const std::string& service : LogServices(logs)) merge.services_.emplace_back(logs, service);
+  return merge;
+}
+
+bool LogMerge::Next(LogEntry* out) {
+  ServiceLog* earliest = nullptr;
+  const LogEntry* head = nullptr;
+  for (ServiceLog& s : services_) {
+    const LogEntry* e = s.Peek();
+    if (e != nullptr && (head == nullptr || e->stamp < head->stamp)) {
+      earliest = &s;
+      head = e;
     }
   }
-  SortByTime(&entries);
-  return entries;
+  if (head == nullptr) return false;
+  *out = *head;
+  earliest->Pop();
+  return true;
 }
 
-LogFollower::LogFollower(const std::string& logs) : logs_(logs) {
-  for (const std::string& service : LogServices(logs)) {
-    Source s;
-    s.service = service;
-    s.path = logs + "/" + service + "/current";
-    s.fd.reset(::open(s.path.c_str(), O_RDONLY | O_CLOEXEC));
-    struct stat st;
-    if (s.fd.valid() && ::fstat(s.fd.get(), &st) == 0) s.inode = st.st_ino;
-    sources_.push_back(std::move(s));
-  }
-}
-
-void LogFollower::Drain(Source* s, std::vector<LogEntry>* out) {
-  if (!s->fd.valid()) return;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(s->fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    SplitEntries(std::string_view(buf, static_cast<size_t>(n)), s->service, &s->partial, &s->last_stamp, out);
-  }
-}
-
-std::vector<LogEntry> LogFollower::Poll() {
-  std::vector<LogEntry> out;
-  for (Source& s : sources_) {
-    Drain(&s, &out);
-    // multilog renamed current to @*.s and started a new one: what was
-    // written to the old file is drained above; continue with the new.
-    struct stat st;
-    if (::stat(s.path.c_str(), &st) == 0 && st.st_ino != s.inode) {
-      s.fd.reset(::open(s.path.c_str(), O_RDONLY | O_CLOEXEC));
-      s.inode = st.st_ino;
-      s.partial.clear();
-      Drain(&s, &out);
-    }
-  }
-  SortByTime(&out);
-  return out;
+void LogMerge::FollowRotations() {
+  for (ServiceLog& s : services_) s.FollowRotation();
 }
 
 }  // namespace ms::setup

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,32 +46,45 @@ void SplitEntries(std::string_view data, const std::string& service, std::string
 // Stable merge by stamp (lower-case hex TAI64N sorts in time order).
 void SortByTime(std::vector<LogEntry>* entries);
 
-// Everything the services logged so far, in time order; without the
-// current files when a LogFollower reads those.
-Result<std::vector<LogEntry>> ReadAllLogs(const std::string& logs, bool with_current = true);
-
-// Follows each service's current file, as `tail -F` would: new lines, and
-// a rotation (current renamed to @*.s, a new current) without a loss.
-class LogFollower {
+// One service's log read line by line, oldest first: the rotated files,
+// then current, where it stays (open) for following.  Memory is one read
+// buffer's lines, whatever the size of the logs.
+class ServiceLog {
  public:
-  // Opens each current file at its start: the first Poll returns what
-  // they hold (so that nothing is read twice or lost in between).
-  explicit LogFollower(const std::string& logs);
-  // Lines written since the last call, in time order.
-  std::vector<LogEntry> Poll();
+  ServiceLog(const std::string& logs, const std::string& service);
+  // The next line, or nullptr when everything written so far is read.
+  const LogEntry* Peek();
+  void Pop() { pending_.pop_front(); }
+  // When multilog has renamed current (to @*.s) and begun a new one: the
+  // rest of the old file is read, then the new one.
+  void FollowRotation();
 
  private:
-  struct Source {
-    std::string service;
-    std::string path;
-    UniqueFd fd;
-    ino_t inode = 0;
-    std::string partial;
-    std::string last_stamp;
-  };
-  void Drain(Source* source, std::vector<LogEntry>* out);
-  std::string logs_;
-  std::vector<Source> sources_;
+  bool ReadMore();  // false: at the end of current, for now
+  void EndOfFile();
+  std::string dir_;
+  std::string service_;
+  std::vector<std::string> files_;
+  size_t next_file_ = 0;
+  UniqueFd fd_;
+  ino_t inode_ = 0;
+  std::string partial_;
+  std::string last_stamp_;
+  std::deque<LogEntry> pending_;
+};
+
+// Every service below logs merged into one stream in time order (each
+// service's lines are in order already; the merge takes the earliest
+// head).  Next() is false when all written so far is read; with -f the
+// caller calls FollowRotations() and Next() again later.
+class LogMerge {
+ public:
+  static Result<LogMerge> Open(const std::string& logs);
+  bool Next(LogEntry* out);
+  void FollowRotations();
+
+ private:
+  std::vector<ServiceLog> services_;
 };
 
 }  // namespace ms::setup

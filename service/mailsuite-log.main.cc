@@ -30,20 +30,33 @@ int Usage() {
   return 2;
 }
 
-// Prints what the filter keeps (everything without one); the number printed.
-size_t Print(const std::vector<LogEntry>& entries, std::optional<ms::setup::MessageTrace>* trace) {
-  std::vector<LogEntry> kept;
-  if (!*trace) {
-    kept = entries;
-  } else {
-    for (const LogEntry& e : entries)
-      for (LogEntry& k : (*trace)->Feed(e)) kept.push_back(std::move(k));
-    ms::setup::SortByTime(&kept);  // a linked smtpd line may come back late
-  }
+// Prints what the stream holds now (what the filter keeps, with one);
+// returns how many lines it printed.
+size_t PrintAvailable(ms::setup::LogMerge* merge, std::optional<ms::setup::MessageTrace>* trace) {
   std::string out;
-  for (const LogEntry& e : kept) out += ms::setup::LocalTimeText(e.stamp) + " " + e.service + " " + e.text + "\n";
-  if (!out.empty() && !ms::WriteAll(1, out)) ::_exit(111);
-  return kept.size();
+  size_t printed = 0;
+  auto flush = [&out]() {
+    if (!out.empty() && !ms::WriteAll(1, out)) ::_exit(111);
+    out.clear();
+  };
+  auto add = [&out, &printed, &flush](const LogEntry& e) {
+    out += ms::setup::LocalTimeText(e.stamp) + " " + e.service + " " + e.text + "\n";
+    ++printed;
+    if (out.size() >= 65536) flush();
+  };
+  std::vector<LogEntry> kept;  // one message's lines: few
+  LogEntry e;
+  while (merge->Next(&e)) {
+    if (!*trace) {
+      add(e);
+      continue;
+    }
+    for (LogEntry& k : (*trace)->Feed(e)) kept.push_back(std::move(k));
+  }
+  ms::setup::SortByTime(&kept);  // a linked smtpd line may come back late
+  for (const LogEntry& k : kept) add(k);
+  flush();
+  return printed;
 }
 
 }  // namespace
@@ -69,23 +82,16 @@ int main(int argc, char** argv) {
   }
   std::optional<ms::setup::MessageTrace> trace;
   if (!wanted.empty()) trace.emplace(wanted);
-  // With -f the follower reads the current files from their start, the
-  // rest is read once: nothing is shown twice, nothing written meanwhile lost.
-  std::optional<ms::setup::LogFollower> follower;
-  if (follow) follower.emplace(logs);
-  auto all = ms::setup::ReadAllLogs(logs, !follow);
-  if (!all) {
-    ms::WriteAll(2, "mailsuite-log: " + all.error().message + "\n");
+  auto merge = ms::setup::LogMerge::Open(logs);
+  if (!merge) {
+    ms::WriteAll(2, "mailsuite-log: " + merge.error().message + "\n");
     return 111;
   }
-  if (follow) {
-    for (LogEntry& e : follower->Poll()) all->push_back(std::move(e));
-    ms::setup::SortByTime(&*all);
-  }
-  size_t printed = Print(*all, &trace);
+  size_t printed = PrintAvailable(&*merge, &trace);
   if (!follow) return trace && printed == 0 ? 1 : 0;
   for (;;) {
     ::usleep(kFollowIntervalUs);
-    Print(follower->Poll(), &trace);
+    merge->FollowRotations();
+    PrintAvailable(&*merge, &trace);
   }
 }

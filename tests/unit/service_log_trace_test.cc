@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
@@ -7,6 +10,7 @@
 
 #include "service/log_stream.h"
 #include "service/log_trace.h"
+#include "lib_test_util.h"
 
 using namespace ms::setup;
 
@@ -94,4 +98,46 @@ TEST_CASE("log trace: queue id, Message-ID and smtpd's qp link", "[service][log]
   auto early = Trace(id, log);
   REQUIRE(early.size() == 4);
   CHECK(early[0].rfind("smtpd: message", 0) == 0);
+}
+
+namespace {
+
+void WriteText(const std::string& path, const std::string& text, bool append = false) {
+  FILE* f = std::fopen(path.c_str(), append ? "a" : "w");
+  REQUIRE(f != nullptr);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+std::vector<std::string> Drain(LogMerge* merge) {
+  std::vector<std::string> out;
+  LogEntry e;
+  while (merge->Next(&e)) out.push_back(e.service + " " + e.text);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("log merge: services' rotated and current files in time order, then followed", "[service][log]") {
+  ms::test::TempDir dir;
+  const std::string logs = dir.path();
+  for (const char* s : {"send", "smtpd", "empty-dir"}) ::mkdir((logs + "/" + s).c_str(), 0755);
+  WriteText(logs + "/smtpd/@400000000000000100000000.s", Stamp(1, 0) + " smtpd: a\n" + Stamp(4, 0) + " smtpd: d");
+  WriteText(logs + "/smtpd/current", Stamp(5, 0) + " smtpd: e\n");
+  WriteText(logs + "/send/current", Stamp(2, 0) + " mailsuite-send: b\nno stamp c\n" + Stamp(6, 0) + " half");
+  auto merge = LogMerge::Open(logs);
+  REQUIRE(merge);
+  CHECK(Drain(&*merge) == std::vector<std::string>{"smtpd smtpd: a", "send mailsuite-send: b", "send no stamp c",
+                                                   "smtpd smtpd: d", "smtpd smtpd: e"});
+  // The half line of current waits for its newline; new lines follow.
+  WriteText(logs + "/send/current", " line\n", true);
+  WriteText(logs + "/smtpd/current", Stamp(7, 0) + " smtpd: f\n", true);
+  CHECK(Drain(&*merge) == std::vector<std::string>{"send half line", "smtpd smtpd: f"});
+  // multilog rotates: the old file's last lines, then the new current.
+  WriteText(logs + "/smtpd/current", Stamp(8, 0) + " smtpd: g\n", true);
+  REQUIRE(::rename((logs + "/smtpd/current").c_str(), (logs + "/smtpd/@400000000000000800000000.s").c_str()) == 0);
+  WriteText(logs + "/smtpd/current", Stamp(9, 0) + " smtpd: h\n");
+  merge->FollowRotations();
+  CHECK(Drain(&*merge) == std::vector<std::string>{"smtpd smtpd: g", "smtpd smtpd: h"});
+  CHECK(!LogMerge::Open(logs + "/nothing"));
 }
