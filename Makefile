@@ -112,3 +112,14 @@ clean:
 # The install prefix is compiled into lib/paths.o (ProgramPath default).
 $(B)/lib/paths.o: conf-prefix
 $(B)/lib/paths.o: CXX_LINE += -DMAILSUITE_PREFIX='"$(PREFIX)"'
+
+# The version string (mk/version: git describe, or VERSION) lives in
+# build/version.h, rewritten only when the string changes: a new commit
+# recompiles lib/version.o alone and relinks the programs.
+$(B)/version.h: FORCE
+	@mkdir -p $(@D)
+	@mk/version $@
+.PHONY: FORCE
+FORCE:
+$(B)/lib/version.o: $(B)/version.h
+$(FUZZ_BINS): $(B)/version.h

@@ -4,8 +4,10 @@
 #include "cdb_build.h"
 #include "log.h"
 #include "paths.h"
+#include "version.h"
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-newmrh");
   ms::SetLogProgram("mailsuite-newmrh");
   if (argc > 1) {
     ms::LogLine("usage").Add("text", "mailsuite-newmrh takes no arguments").Emit();

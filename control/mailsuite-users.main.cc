@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "users.h"
 #include "users_edit.h"
+#include "version.h"
 
 namespace {
 
@@ -143,6 +144,7 @@ int List(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-users");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   ms::SetLogProgram("mailsuite-users");
   if (argc < 2) return Usage();

@@ -4,5 +4,9 @@
 // mailsuite-send runs the same code in a forked child instead of this
 // program (send/SPAWNER.md).
 #include "local/run.h"
+#include "version.h"
 
-int main(int argc, char** argv) { return ms::local::RunLocalDelivery(argc, argv); }
+int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-local");
+  return ms::local::RunLocalDelivery(argc, argv);
+}

@@ -14,6 +14,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "paths.h"
+#include "version.h"
 
 namespace {
 
@@ -33,6 +34,7 @@ int Report(const std::string& user, const char* result, const std::string& reaso
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-checkpassword");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   ms::SetLogProgram("mailsuite-checkpassword");
   if (argc < 2) return Report("", "misuse", "usage: mailsuite-checkpassword prog...", kMisuse);

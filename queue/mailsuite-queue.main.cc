@@ -6,8 +6,10 @@
 #include "become_user.h"
 #include "log.h"
 #include "queue/queue_run.h"
+#include "version.h"
 
-int main() {
+int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-queue");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   ms::SetLogProgram("mailsuite-queue");
   ms::queue::PrepareQueueProcess();

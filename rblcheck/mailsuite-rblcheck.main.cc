@@ -14,6 +14,7 @@
 #include "rblcheck/ip_address.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/zone_check.h"
+#include "version.h"
 
 namespace {
 
@@ -109,6 +110,7 @@ int ReportDataset(const Subject& s, const Source& src) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-rblcheck");
   bool require_cksum = false;
   std::vector<Source> sources;
   int opt;

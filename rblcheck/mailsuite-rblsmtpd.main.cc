@@ -16,6 +16,7 @@
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/smtp_dialogue.h"
 #include "rblcheck/zone_check.h"
+#include "version.h"
 
 namespace {
 
@@ -52,6 +53,7 @@ void Block(const char* remote_ip, const Verdict& verdict, unsigned long timeout)
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-rblsmtpd");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   const char* remote_ip = std::getenv("TCPREMOTEIP");
   if (!remote_ip) remote_ip = "";

@@ -21,6 +21,7 @@
 #include "privileges.h"
 #include "report.h"
 #include "stored_message.h"
+#include "version.h"
 
 namespace {
 
@@ -47,6 +48,7 @@ int Finish(const ms::remote::Report& report, const char* host) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-remote");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   using namespace ms::remote;
   ms::SetLogProgram("mailsuite-remote");

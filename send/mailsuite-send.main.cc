@@ -22,6 +22,7 @@
 #include "send/scheduler.h"
 #include "send/spawner.h"
 #include "signals.h"
+#include "version.h"
 
 namespace {
 
@@ -32,7 +33,8 @@ int Fatal(const std::string& what, const std::string& reason) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-send");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   using namespace ms::send;
   ms::SetLogProgram("mailsuite-send");

@@ -19,6 +19,7 @@
 #include "send/bounce_queue.h"
 #include "send/fair_take.h"
 #include "send/retry.h"
+#include "send/trace_ids.h"
 #include "signals.h"
 
 namespace ms::send {
@@ -127,6 +128,20 @@ void Scheduler::Intake(int64_t now) {
   }
 }
 
+// The `new` line, with what links it to smtpd's line and the author's
+// Message-ID (trace_ids.h; mailsuite-log follows a message by them).
+void Scheduler::LogNew(const Msg& msg) const {
+  auto head = store_.ReadMessagePart(msg.id, msg.header.message_offset,
+                                     std::min<uint64_t>(msg.header.message_length, kTraceHeadBytes));
+  TraceIds ids = head ? FindTraceIds(*head) : TraceIds();
+  LogLine line("new");
+  line.Add("msg", msg.id).Add("bytes", static_cast<unsigned long long>(msg.header.message_length))
+      .Add("from", msg.sender).Add("rcpts", msg.rcpts.size());
+  if (!ids.queue_pid.empty()) line.Add("qp", ids.queue_pid);
+  if (!ids.message_id.empty()) line.Add("mid", ids.message_id);
+  line.Emit();
+}
+
 void Scheduler::LoadMessage(const std::string& id, int64_t now) {
   LoadError error;
   auto stored = store_.Load(id, &error);
@@ -148,8 +163,7 @@ void Scheduler::LoadMessage(const std::string& id, int64_t now) {
   msg.sender = std::move(stored->envelope.sender);
   msg.has_state_file = stored->has_state_file;
   msg.rcpts.resize(stored->envelope.recipients.size());
-  LogLine("new").Add("msg", id).Add("bytes", static_cast<unsigned long long>(msg.header.message_length))
-      .Add("from", msg.sender).Add("rcpts", msg.rcpts.size()).Emit();
+  LogNew(msg);
   for (size_t i = 0; i < msg.rcpts.size(); ++i) {
     Rcpt& r = msg.rcpts[i];
     r.address = std::move(stored->envelope.recipients[i]);

@@ -74,6 +74,7 @@ class Scheduler {
   void HandleSignals();
   void Intake(int64_t now);
   void LoadMessage(const std::string& id, int64_t now);
+  void LogNew(const Msg& msg) const;
   void MakeDue(Msg& msg, size_t index, bool retry);
   void PromoteDue(int64_t now);
   void StartJobs(int64_t now);

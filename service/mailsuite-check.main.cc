@@ -1,14 +1,15 @@
 // mailsuite-check [--root DIR] [--smtp HOST:PORT]
 // Is each service up, does SMTP answer 220, is the queue filesystem below
 // its space limit, is the load under refusela, how old is the oldest
-// queued message.  Prints one line per check; exit 0 all ok, 1 trouble,
-// 2 usage.
+// queued message.  Prints the version, then one line per check; exit 0
+// all ok, 1 trouble, 2 usage.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "health.h"
+#include "version.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ int Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-check");
   ms::setup::HealthOptions options;
   std::string root;
   std::string smtp;
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
   verdicts.push_back(ms::setup::CheckQueueSpace(options));
   verdicts.push_back(ms::setup::CheckLoad(options));
   verdicts.push_back(ms::setup::CheckQueueAge(options));
+  // First, which mailsuite this is (the programs' -V says the same).
+  std::printf("mailsuite %s\n", ms::Version());
   bool all_ok = true;
   for (const auto& v : verdicts) {
     std::printf("%-4s %s: %s\n", v.ok ? "ok" : "FAIL", v.what.c_str(), v.detail.c_str());

@@ -21,6 +21,7 @@
 
 #include "service/instance.h"
 #include "service/setup_queue.h"
+#include "version.h"
 
 namespace {
 
@@ -99,6 +100,7 @@ int SetUpInstance(ms::setup::Instance& instance, bool production) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-setup");
   std::string root, me, bin, queue_only;
   int smtp_port = 0, pop3_port = 0, submission_port = 0;
   for (int i = 1; i < argc; ++i) {

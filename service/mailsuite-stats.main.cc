@@ -5,7 +5,6 @@
 // and bounces.  -p prints Prometheus text format instead (totals).
 // DNSBL zones for attributing rblsmtpd blocks come from -z or, by
 // default, control/rblzones.  Exit 0, 2 usage, 111 unreadable input.
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -15,7 +14,9 @@
 
 #include "control.h"
 #include "fd.h"
+#include "service/log_stream.h"
 #include "service/stats.h"
+#include "version.h"
 
 namespace {
 
@@ -34,25 +35,10 @@ void Feed(ms::setup::Stats* stats, const std::string& text) {
   }
 }
 
-// A multilog directory's files, oldest first.
-std::vector<std::string> LogFiles(const std::string& dir) {
-  std::vector<std::string> rotated;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (struct dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name.size() > 2 && name[0] == '@' && (name.back() == 's' || name.back() == 'u'))
-        rotated.push_back(dir + "/" + name);
-    }
-    ::closedir(d);
-  }
-  std::sort(rotated.begin(), rotated.end());
-  rotated.push_back(dir + "/current");
-  return rotated;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-stats");
   bool prometheus = false;
   ms::setup::Period period = ms::setup::Period::kDay;
   std::vector<std::string> zones, inputs;
@@ -86,7 +72,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> files;
     struct stat st;
     if (input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      files = LogFiles(input);
+      files = ms::setup::LogFiles(input);
     } else {
       files.push_back(input);
     }

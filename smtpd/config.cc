@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "paths.h"
+#include "text.h"
+#include "version.h"
 
 namespace ms::smtpd {
 
@@ -28,6 +30,18 @@ Result<double> LoadAverageLimit(const Control& control) {
 
 }  // namespace
 
+bool GreetingShowsVersion(std::string_view greeting) {
+  size_t i = 0;
+  while (i < greeting.size()) {
+    while (i < greeting.size() && (greeting[i] == ' ' || greeting[i] == '\t')) ++i;
+    size_t end = greeting.find_first_of(" \t", i);
+    if (end == std::string_view::npos) end = greeting.size();
+    if (end > i && EqualsIgnoringCase(greeting.substr(i, end - i), "mailsuite")) return true;
+    i = end;
+  }
+  return false;
+}
+
 Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   Config c;
   auto me = control.Me();
@@ -36,6 +50,7 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   auto greeting = control.Line("smtpgreeting", c.me);
   if (!greeting) return greeting.error();
   c.greeting = *greeting;
+  if (GreetingShowsVersion(c.greeting)) c.received_version = std::string("mailsuite ") + Version();
   auto localiphost = control.Line("localiphost", c.me);
   if (!localiphost) return localiphost.error();
   auto databytes = control.Number("databytes", 0, 0, 1L << 50);

@@ -23,6 +23,9 @@ inline constexpr uint64_t kDefaultQueueMinFree = 16u << 20;  // queueminfree def
 struct Config {
   std::string me;
   std::string greeting;
+  // The version named in Received lines; empty (the default) hides it.
+  // Set only when smtpgreeting names the software (GreetingShowsVersion).
+  std::string received_version;
   uint64_t databytes = 0;        // 0: no limit
   long maxrcpt = 0;              // 0: kHardMaxRcpt
   long timeout_seconds = 1200;
@@ -34,6 +37,12 @@ struct Config {
   std::string remote_host;
   RelayConfig relay;
 };
+
+// Whether the operator's smtpgreeting discloses the software, so that
+// Received lines may name its version: true only when control/smtpgreeting
+// contains the word "mailsuite" (a blank-separated word, any case).  The
+// default greeting (me) and any greeting without that word hide it.
+bool GreetingShowsVersion(std::string_view greeting);
 
 using EnvGetter = std::function<std::optional<std::string>(const char* name)>;
 

@@ -77,6 +77,11 @@ std::string FormatReceived(const ReceivedInfo& info, time_t when) {
   out += AddressLiteralText(info.remote_ip);
   out += "])\n\tby ";
   out += SafeField(info.me);
+  if (!info.version.empty()) {
+    out += " (";
+    out += info.version;  // ours, not the client's: mk/version allows [A-Za-z0-9._+-] only
+    out += ")";
+  }
   out += " with ";
   out += info.protocol.empty() ? std::string_view("ESMTP") : info.protocol;
   out += "; ";

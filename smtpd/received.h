@@ -21,6 +21,7 @@ struct ReceivedInfo {
   std::string_view remote_ip;    // TCPREMOTEIP
   std::string_view me;
   std::string_view protocol;     // "ESMTP", "SMTP"; the TLS layer adds "S"
+  std::string_view version = {}; // "mailsuite 1.0"; empty: hidden (Config::received_version)
 };
 
 // "1.2.3.4" stays; an IPv6 address becomes "IPv6:2001:db8::1"; an

@@ -330,7 +330,8 @@ Session::Step Session::Data(const Command& command) {
 std::string Session::ReceivedLine() const {
   std::string_view protocol = protocol_;
   if (protocol.empty()) protocol = esmtp_ ? "ESMTP" : "SMTP";
-  return FormatReceived({helo_, config_.remote_host, config_.remote_ip, config_.me, protocol}, hooks_.now());
+  return FormatReceived({helo_, config_.remote_host, config_.remote_ip, config_.me, protocol, config_.received_version},
+                        hooks_.now());
 }
 
 Session::Step Session::EndInData(ReadStatus status, uint64_t octets) {

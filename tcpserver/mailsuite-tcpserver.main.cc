@@ -17,6 +17,7 @@
 #include "tcpserver/tcp_listener.h"
 #include "tcpserver/tcpserver_identity.h"
 #include "tcpserver/tcpserver_options.h"
+#include "version.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ constexpr int kExitFatal = 111;
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-tcpserver");
   ms::KeepMemoryPrivate();  // holds passwords, keys or mail (lib/become_user.h)
   using namespace ms::smtpd;
   ms::SetLogProgram("mailsuite-tcpserver");

@@ -3,15 +3,12 @@ real svscan, mailsuite-check and mailsuite-stats on a real log."""
 import os
 import pathlib
 import poplib
-import shutil
 import socket
 import subprocess
-import tempfile
 import time
 
-import pytest
-
-from conftest import BIN, prog, run, wait_for, free_port, port_open
+from conftest import prog, run, wait_for, free_port, port_open
+from instance_support import instance_dir, run_setup, start_instance, stop_instance  # noqa: F401 (fixture)
 
 
 def tree(root):
@@ -26,23 +23,6 @@ def tree(root):
                 content = pathlib.Path(p).read_bytes()
             out[os.path.relpath(p, root)] = (st.st_mode, st.st_uid, content)
     return out
-
-
-@pytest.fixture
-def instance_dir():
-    # Not under pytest's 0700 tmp dir: the instance's services may run as
-    # user mailsuite, which must reach it.
-    d = tempfile.mkdtemp(prefix="ms-ops-", dir="/tmp")
-    os.chmod(d, 0o755)
-    yield pathlib.Path(d)
-    for s in pathlib.Path(d, "inst", "service").glob("*"):
-        subprocess.run(["svc", "-dx", str(s), str(s / "log")], capture_output=True)
-    shutil.rmtree(d, ignore_errors=True)
-
-
-def run_setup(root, smtp, pop3):
-    return run([prog("mailsuite-setup"), "--root", str(root), "--me", "mail.example.test",
-                "--smtp-port", str(smtp), "--pop3-port", str(pop3)])
 
 
 def test_setup_is_idempotent(instance_dir):
@@ -70,23 +50,7 @@ def test_setup_usage_errors():
 def test_services_under_svscan_smtp_to_pop3_and_check(instance_dir):
     root = instance_dir / "inst"
     smtp, pop3 = free_port(), free_port()
-    assert run_setup(root, smtp, pop3).returncode == 0
-    env = dict(os.environ, MAILSUITE_CONTROL=str(root / "control"),
-               MAILSUITE_QUEUE=str(root / "queue"), MAILSUITE_USERS=str(root / "users"),
-               MAILSUITE_BIN=str(BIN))
-    owner = "mailsuite" if os.geteuid() == 0 else None
-    uid = int(run(["id", "-u"] + ([owner] if owner else [])).stdout)
-    gid = int(run(["id", "-g"] + ([owner] if owner else [])).stdout)
-    home = root / "mail" / "ann"
-    r = run([prog("mailsuite-users"), "add", "ann@mail.example.test", str(uid), str(gid), str(home)],
-            env=env, input=b"secret\n")
-    assert r.returncode == 0, r.stderr
-    for d in ("Maildir/new", "Maildir/cur", "Maildir/tmp"):
-        (home / d).mkdir(parents=True, exist_ok=True)
-    if owner:
-        subprocess.run(["chown", "-R", f"{owner}:", str(root)], check=True)
-    svscan = subprocess.Popen(["svscan", str(root / "service")], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    env, home, svscan = start_instance(root, smtp, pop3)
     try:
         wait_for(lambda: port_open("127.0.0.1", smtp) and port_open("127.0.0.1", pop3),
                  timeout=20, what="smtpd and pop3d under svscan")
@@ -127,10 +91,7 @@ def test_services_under_svscan_smtp_to_pop3_and_check(instance_dir):
         assert check.returncode == 1
         assert b"FAIL service " + str(root / "service" / "send").encode() + b": down" in check.stdout
     finally:
-        for s in (root / "service").glob("*"):
-            subprocess.run(["svc", "-dx", str(s), str(s / "log")], capture_output=True)
-        os.killpg(svscan.pid, 15)
-        svscan.wait(timeout=10)
+        stop_instance(root, svscan)
 
 
 def test_check_fails_when_smtp_does_not_answer(instance_dir):

@@ -271,3 +271,15 @@ TEST_CASE("smtpd Received keeps an address-literal HELO", "[smtpd]") {
   CHECK(FormatReceived({"[192.0.2.9]", "h.example", "192.0.2.9", "me.example", "SMTP"}, 0)
             .rfind("Received: from [192.0.2.9] (h.example [192.0.2.9])\n\tby me.example with SMTP; ", 0) == 0);
 }
+
+TEST_CASE("smtpd Received names the version only when asked to", "[smtpd]") {
+  CHECK(!GreetingShowsVersion("mail.example.test"));
+  CHECK(!GreetingShowsVersion(""));
+  CHECK(!GreetingShowsVersion("mx.example.test ESMTP mailsuitex"));
+  CHECK(!GreetingShowsVersion("mx.notmailsuite.test"));
+  CHECK(GreetingShowsVersion("mx.example.test mailsuite"));
+  CHECK(GreetingShowsVersion("mx.example.test\tMailSuite ready"));
+  CHECK(FormatReceived({"h", "", "192.0.2.9", "me.example", "ESMTP", "mailsuite 1.0-gabc"}, 0)
+            .rfind("Received: from h (unknown [192.0.2.9])\n\tby me.example (mailsuite 1.0-gabc) with ESMTP; ", 0) == 0);
+  CHECK(FormatReceived({"h", "", "192.0.2.9", "me.example", "ESMTP"}, 0).find("mailsuite") == std::string::npos);
+}
