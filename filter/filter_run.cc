@@ -227,7 +227,9 @@ int RunFilter(bool fd6_open) {
       case Action::kTempfail: {
         bool permanent = d->action == Action::kReject;
         if (!fd6_open) return finish(ActionName(d->action), permanent ? 31 : 71);
-        std::string reply = (permanent ? "D" : "Z") + d->code + " " + d->text;
+        std::string code = d->code;
+        code[0] = permanent ? '5' : '4';  // a tempfail rule's class is 4
+        std::string reply = (permanent ? "D" : "Z") + code + " " + d->text;
         WriteAll(kFd6, reply);
         return finish(ActionName(d->action), 82);
       }

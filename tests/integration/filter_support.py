@@ -1,0 +1,87 @@
+"""Helpers for the mailsuite-filter tests: the real smtpd under tcpserver
+with QMAILQUEUE=mailsuite-filter, the filter's FILTER_NEXT a recording
+queue program (smtpd_support.Recorder), and the seed rules as
+control/README shows them."""
+import os
+import re
+import smtplib
+import subprocess
+
+import pytest
+
+from conftest import TOP, prog
+from smtpd_support import Recorder, Smtpd
+
+
+def seed_rules():
+    """The rule lines between "seed rules begin/end" in control/README."""
+    text = (TOP / "control/README").read_text()
+    block = text.split("seed rules begin\n", 1)[1].split("  seed rules end", 1)[0]
+    return [l.strip().replace("<TAB>", "\t") for l in block.splitlines() if l.strip()]
+
+
+class Filtered:
+    """smtpd -> mailsuite-filter -> recorder."""
+
+    def __init__(self, root, name="filtered", wrapper_env=None):
+        self.root = root
+        self.recorder = Recorder(root.path / name)
+        root.set("rcpthosts", "example.test")
+        self.smtpd = Smtpd(root, self.recorder,
+                           env_extra={"QMAILQUEUE": prog("mailsuite-filter"),
+                                      "FILTER_NEXT": str(self.recorder.wrapper)},
+                           wrapper_env=wrapper_env)
+
+    def send(self, message, sender="alice@sender.test", rcpts=("bob@example.test",)):
+        """(code, text) of the reply to the message's end of data."""
+        if isinstance(message, str):
+            message = message.encode()
+        message = message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        with smtplib.SMTP("127.0.0.1", self.smtpd.port, timeout=60) as s:
+            s.ehlo("client.test")
+            s.mail(sender)
+            for r in rcpts:
+                code, _ = s.rcpt(r)
+                assert code == 250
+            code, text = s.data(message)
+            return code, text.decode(errors="replace")
+
+    def queued(self):
+        return self.recorder.queued()
+
+    def filter_log(self):
+        return [l for l in self.smtpd.log().splitlines() if l.startswith("mailsuite-filter: message")]
+
+
+def run_filter(root, message, envelope=b"Fa@sender.test\0Tb@example.test\0\0", fd6=True, env_extra=None,
+               next_program="/bin/true", timeout=120):
+    """Runs mailsuite-filter directly (no smtpd): returns (exit, fd 6 text, stderr)."""
+    env = dict(root.env, FILTER_NEXT=next_program)
+    env.update(env_extra or {})
+    m_r, m_w = os.pipe()
+    e_r, e_w = os.pipe()
+    r6, w6 = os.pipe()
+    # fd 6 set up by the shell, so this process's own fd 6 is untouched.
+    redirect = f'6>&{w6} {w6}>&-' if fd6 else '6>&-'
+    p = subprocess.Popen(["/bin/bash", "-c", f'exec "$0" {redirect}', prog("mailsuite-filter")],
+                         stdin=m_r, stdout=e_r, stderr=subprocess.PIPE, env=env, pass_fds=(w6,))
+    os.close(m_r)
+    os.close(e_r)
+    os.close(w6)
+    import threading
+    def feed():
+        try:
+            with os.fdopen(m_w, "wb") as f:
+                f.write(message)
+            with os.fdopen(e_w, "wb") as f:
+                f.write(envelope)
+        except BrokenPipeError:
+            pass
+    t = threading.Thread(target=feed)
+    t.start()
+    err = p.stderr.read()
+    code = p.wait(timeout=timeout)
+    t.join(timeout=timeout)
+    custom = os.read(r6, 4096)
+    os.close(r6)
+    return code, custom.decode(errors="replace"), err.decode(errors="replace")
