@@ -85,3 +85,15 @@ def run_filter(root, message, envelope=b"Fa@sender.test\0Tb@example.test\0\0", f
     custom = os.read(r6, 4096)
     os.close(r6)
     return code, custom.decode(errors="replace"), err.decode(errors="replace")
+
+
+def eicar():
+    """The EICAR test file, assembled at run time from pieces (the literal
+    string is never in the repository, so no scanner flags the tree)."""
+    pieces = ["X5O!P%@AP[4\\PZX54(P^)7CC)7}", "$", "EICAR", "-STANDARD-ANTIVIRUS-", "TEST-FILE!", "$H+H*"]
+    return "".join(pieces).encode()
+
+
+def gtube():
+    """SpamAssassin's GTUBE string, assembled from pieces likewise."""
+    return ("XJS*C4JDBQADN1.NSBN3*2IDNEN*" + "GTUBE-STANDARD-" + "ANTI-UBE-TEST-EMAIL*C.34X").encode()
