@@ -92,4 +92,35 @@ bool HasDeceptiveCharacters(std::string_view s) {
   return false;
 }
 
+bool EncodesNul(std::string_view raw) {
+  if (raw.find("%00") != std::string_view::npos && raw.find("*=") != std::string_view::npos) return true;
+  size_t at = 0;
+  while ((at = raw.find("=?", at)) != std::string_view::npos) {
+    size_t q1 = raw.find('?', at + 2);
+    if (q1 == std::string_view::npos || q1 + 2 >= raw.size() || raw[q1 + 2] != '?') return false;
+    char kind = raw[q1 + 1];
+    size_t end = raw.find("?=", q1 + 3);
+    if (end == std::string_view::npos) return false;
+    std::string payload(raw.substr(q1 + 3, end - q1 - 3));
+    std::string out(payload.size() + 4, '\0');
+    size_t n = 0;
+    if (kind == 'B' || kind == 'b') {
+      int state = 0;
+      guint32 save = 0;
+      n = g_mime_encoding_base64_decode_step(reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
+                                             reinterpret_cast<unsigned char*>(out.data()), &state, &save);
+    } else if (kind == 'Q' || kind == 'q') {
+      for (char& c : payload)
+        if (c == '_') c = ' ';
+      int state = 0;
+      guint32 save = 0;
+      n = g_mime_encoding_quoted_decode_step(reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
+                                             reinterpret_cast<unsigned char*>(out.data()), &state, &save);
+    }
+    if (std::string_view(out.data(), n).find('\0') != std::string_view::npos) return true;
+    at = end + 2;
+  }
+  return false;
+}
+
 }  // namespace ms::filter

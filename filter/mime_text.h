@@ -31,6 +31,11 @@ std::string DispositionFilename(std::string_view value);
 // (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), or invalid UTF-8.
 bool HasDeceptiveCharacters(std::string_view utf8);
 
+// True when an encoded word (RFC 2047, B or Q) or an RFC 2231 value in
+// raw would decode to a NUL octet.  GMime hands decoded values back as C
+// strings, which a NUL would silently cut short ("x\0.exe" read as "x").
+bool EncodesNul(std::string_view raw);
+
 }  // namespace ms::filter
 
 #endif  // MAILSUITE_FILTER_MIME_TEXT_H_

@@ -241,7 +241,8 @@ void MimeWalker::EndHeaders() {
   p.headers.shrink_to_fit();
   p.name = disposition ? DispositionFilename(*disposition) : "";
   if (p.name.empty()) p.name = ct.name;
-  if (!p.name.empty() && HasDeceptiveCharacters(p.name))
+  bool nul = (disposition && EncodesNul(*disposition)) || (content_type && EncodesNul(*content_type));
+  if (!p.name.empty() && (nul || HasDeceptiveCharacters(p.name)))
     return Ambiguous("a file name with control or bidirectional-override characters");
   if (cte == "base64") p.encoding = Encoding::kBase64;
   else if (cte == "quoted-printable") p.encoding = Encoding::kQuotedPrintable;

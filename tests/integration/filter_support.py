@@ -23,13 +23,13 @@ def seed_rules():
 class Filtered:
     """smtpd -> mailsuite-filter -> recorder."""
 
-    def __init__(self, root, name="filtered", wrapper_env=None):
+    def __init__(self, root, name="filtered", wrapper_env=None, next_program=None):
         self.root = root
         self.recorder = Recorder(root.path / name)
         root.set("rcpthosts", "example.test")
         self.smtpd = Smtpd(root, self.recorder,
                            env_extra={"QMAILQUEUE": prog("mailsuite-filter"),
-                                      "FILTER_NEXT": str(self.recorder.wrapper)},
+                                      "FILTER_NEXT": next_program or str(self.recorder.wrapper)},
                            wrapper_env=wrapper_env)
 
     def send(self, message, sender="alice@sender.test", rcpts=("bob@example.test",)):
