@@ -3,9 +3,12 @@ with QMAILQUEUE=mailsuite-filter, the filter's FILTER_NEXT a recording
 queue program (smtpd_support.Recorder), and the seed rules as
 control/README shows them."""
 import os
+import pathlib
 import re
 import smtplib
 import subprocess
+import threading
+import time
 
 import pytest
 
@@ -54,8 +57,11 @@ class Filtered:
 
 
 def run_filter(root, message, envelope=b"Fa@sender.test\0Tb@example.test\0\0", fd6=True, env_extra=None,
-               next_program="/bin/true", timeout=120):
-    """Runs mailsuite-filter directly (no smtpd): returns (exit, fd 6 text, stderr)."""
+               next_program="/bin/true", timeout=120, rss_file=None):
+    """Runs mailsuite-filter directly (no smtpd): returns (exit, fd 6 text,
+    stderr, seconds, peak RSS in KiB or None).  With rss_file, GNU time
+    measures the peak (time and bash are small; a child forked from this
+    large Python process would inherit its RSS)."""
     env = dict(root.env, FILTER_NEXT=next_program)
     env.update(env_extra or {})
     m_r, m_w = os.pipe()
@@ -63,12 +69,13 @@ def run_filter(root, message, envelope=b"Fa@sender.test\0Tb@example.test\0\0", f
     r6, w6 = os.pipe()
     # fd 6 set up by the shell, so this process's own fd 6 is untouched.
     redirect = f'6>&{w6} {w6}>&-' if fd6 else '6>&-'
-    p = subprocess.Popen(["/bin/bash", "-c", f'exec "$0" {redirect}', prog("mailsuite-filter")],
-                         stdin=m_r, stdout=e_r, stderr=subprocess.PIPE, env=env, pass_fds=(w6,))
-    os.close(m_r)
-    os.close(e_r)
-    os.close(w6)
-    import threading
+    argv = ["/bin/bash", "-c", f'exec "$0" {redirect}', prog("mailsuite-filter")]
+    if rss_file:
+        argv = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] + argv
+    p = subprocess.Popen(argv, stdin=m_r, stdout=e_r, stderr=subprocess.PIPE, env=env, pass_fds=(w6,))
+    for fd in (m_r, e_r, w6):
+        os.close(fd)
+
     def feed():
         try:
             with os.fdopen(m_w, "wb") as f:
@@ -77,14 +84,18 @@ def run_filter(root, message, envelope=b"Fa@sender.test\0Tb@example.test\0\0", f
                 f.write(envelope)
         except BrokenPipeError:
             pass
+
+    start = time.monotonic()
     t = threading.Thread(target=feed)
     t.start()
     err = p.stderr.read()
     code = p.wait(timeout=timeout)
+    elapsed = time.monotonic() - start
     t.join(timeout=timeout)
     custom = os.read(r6, 4096)
     os.close(r6)
-    return code, custom.decode(errors="replace"), err.decode(errors="replace")
+    rss = int(pathlib.Path(rss_file).read_text().split()[-1]) if rss_file else None
+    return code, custom.decode(errors="replace"), err.decode(errors="replace"), elapsed, rss
 
 
 def eicar():

@@ -8,15 +8,13 @@ through the real smtpd; memory measured on the filter run directly
 import base64
 import io
 import os
-import subprocess
-import threading
 import time
 import zipfile
 
 import pytest
 
 from conftest import prog
-from filter_support import Filtered
+from filter_support import Filtered, run_filter
 
 MIB = 1024 * 1024
 
@@ -33,38 +31,9 @@ def measure(root, message, tmp_path, timeout=120):
     sink = tmp_path / "discard"
     sink.write_text("#!/bin/sh\ncat >/dev/null\ncat <&1 >/dev/null\nexit 0\n")
     sink.chmod(0o755)
-    env = dict(root.env, FILTER_NEXT=str(sink))
-    m_r, m_w = os.pipe()
-    e_r, e_w = os.pipe()
-    r6, w6 = os.pipe()
-    # GNU time's wait4 sees the filter's own peak (time and bash are small;
-    # a child forked from this large Python process would inherit its RSS).
-    rss_file = tmp_path / "maxrss"
-    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(rss_file), "/bin/bash", "-c",
-                          f'exec "$0" 6>&{w6} {w6}>&-', prog("mailsuite-filter")],
-                         stdin=m_r, stdout=e_r, stderr=subprocess.DEVNULL, env=env, pass_fds=(w6,))
-    for fd in (m_r, e_r, w6):
-        os.close(fd)
-
-    def feed():
-        try:
-            with os.fdopen(m_w, "wb") as f:
-                f.write(message)
-            with os.fdopen(e_w, "wb") as f:
-                f.write(b"Fa@sender.test\0Tb@example.test\0\0")
-        except BrokenPipeError:
-            pass
-
-    start = time.monotonic()
-    t = threading.Thread(target=feed)
-    t.start()
-    p.wait(timeout=timeout)
-    elapsed = time.monotonic() - start
-    t.join(timeout=timeout)
-    rss = int(rss_file.read_text().split()[-1])
-    custom = os.read(r6, 4096).decode()
-    os.close(r6)
-    return p.returncode, custom, rss, elapsed
+    code, custom, _, secs, rss = run_filter(root, message, next_program=str(sink), timeout=timeout,
+                                            rss_file=tmp_path / "maxrss")
+    return code, custom, rss, secs
 
 
 def head(ct):

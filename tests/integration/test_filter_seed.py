@@ -194,15 +194,15 @@ def test_actions(root):
 
 def test_fd6_closed_gives_31_and_71(root):
     root.set("filterrules", "ILOVEYOU\tPolicy-Subject:\tvirus", "later\tPolicy-Subject:\twait\ttempfail")
-    code, custom, err = run_filter(root, b"Subject: ILOVEYOU\n\nx\n", fd6=False)
+    code, custom, err, _, _ = run_filter(root, b"Subject: ILOVEYOU\n\nx\n", fd6=False)
     assert code == 31, err
-    code, custom, err = run_filter(root, b"Subject: later\n\nx\n", fd6=False)
+    code, custom, err, _, _ = run_filter(root, b"Subject: later\n\nx\n", fd6=False)
     assert code == 71, err
-    code, custom, err = run_filter(root, b"Subject: ILOVEYOU\n\nx\n", fd6=True)
+    code, custom, err, _, _ = run_filter(root, b"Subject: ILOVEYOU\n\nx\n", fd6=True)
     assert (code, custom) == (82, "D5.7.1 virus")
 
 
 def test_broken_rules_tempfail(root):
     root.set("filterrules", "([unclosed\tPolicy-Subject:\tx")
-    code, custom, err = run_filter(root, b"Subject: hi\n\nx\n")
+    code, custom, err, _, _ = run_filter(root, b"Subject: hi\n\nx\n")
     assert code == 55 and "filterrules line 1" in err
