@@ -198,7 +198,8 @@ Status CreateAccounts() {
     const char* group;
   };
   for (Account a : {Account{"mailsuite", "mailsuite"}, Account{"msremote", "mailsuite"},
-                    Account{"msdaemon", "mailsuite"}, Account{"mslog", "mailsuite"}})
+                    Account{"msdaemon", "mailsuite"}, Account{"mslog", "mailsuite"},
+                    Account{"msfilter", "mailsuite"}})
     if (::getpwnam(a.name) == nullptr) {
       Status s = Run({"/usr/sbin/useradd", "--system", "--no-create-home", "--home-dir",
                       "/nonexistent", "--shell", "/usr/sbin/nologin", "--gid", a.group, a.name});
