@@ -102,11 +102,14 @@ bool Regex::Matches(std::string_view value) const {
   if (!compiled_) return false;
   // REG_STARTEND: the value's own length bounds the match (no copy, and a
   // NUL inside does not cut the value short).
+  // The copy gives regexec a terminated string as well: sanitizers' (and
+  // other libcs') regexec read up to a NUL whatever REG_STARTEND says.
+  thread_local std::string buffer;
+  buffer.assign(value);
   regmatch_t m[1];
   m[0].rm_so = 0;
-  m[0].rm_eo = static_cast<regoff_t>(value.size());
-  static const char kEmpty[] = "";
-  return ::regexec(&re_, value.empty() ? kEmpty : value.data(), 1, m, REG_STARTEND) == 0;
+  m[0].rm_eo = static_cast<regoff_t>(buffer.size());
+  return ::regexec(&re_, buffer.c_str(), 1, m, REG_STARTEND) == 0;
 }
 
 bool RuleSet::HasType(RuleType type) const {
