@@ -1,5 +1,6 @@
 #include "filter/rules.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "address.h"
@@ -55,6 +56,62 @@ bool ParseType(std::string_view type, Rule* rule) {
     rule->header = LowerCase(name);
   }
   return true;
+}
+
+// glibc's regcomp expands repetitions: stacked operators ("a++++",
+// undefined in POSIX ERE anyway) and large nested bounds blow up its
+// memory exponentially (the fuzz target found "x" followed by a hundred
+// '+' using over a gigabyte).  Refuse them before compiling.
+constexpr size_t kMaxPattern = 1024;
+constexpr long kMaxRepetition = 10000;  // product of all {n,m} bounds
+
+std::string PatternShapeError(std::string_view p) {
+  if (p.size() > kMaxPattern) return "longer than " + std::to_string(kMaxPattern);
+  bool after_repetition = false;
+  long product = 1;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\') {
+      ++i;
+      after_repetition = false;
+    } else if (c == '[') {  // a bracket expression: skip to its ']'
+      size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') ++j;
+      while (j < p.size() && p[j] != ']') {
+        if (p[j] == '[' && j + 1 < p.size() && (p[j + 1] == ':' || p[j + 1] == '.' || p[j + 1] == '=')) {
+          size_t close = p.find(std::string{p[j + 1], ']'}, j + 2);
+          if (close == std::string_view::npos) return "unclosed [";
+          j = close + 2;
+        } else {
+          ++j;
+        }
+      }
+      i = j;
+      after_repetition = false;
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+      if (after_repetition) return "repetition operators one after another";
+      after_repetition = true;
+      if (c != '{') continue;
+      size_t close = p.find('}', i);
+      if (close == std::string_view::npos) return "unclosed {";
+      long n = 0, largest = 0;  // the larger of {n,m}
+      for (size_t k = i + 1; k < close; ++k) {
+        if (p[k] >= '0' && p[k] <= '9') {
+          n = std::min<long>(n * 10 + (p[k] - '0'), kMaxRepetition + 1);
+        } else {
+          largest = std::max(largest, n);
+          n = 0;
+        }
+      }
+      product *= std::max<long>(std::max(largest, n), 1);
+      if (product > kMaxRepetition) return "repetition bounds too large";
+      i = close;
+    } else {
+      after_repetition = false;
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -145,6 +202,8 @@ Result<std::shared_ptr<RuleSet>> RuleSet::Parse(std::string_view text) {
     if (fields.size() == 4 && !ParseAction(Trim(fields[3]), &rule.action))
       return MakeError(where + "unknown ACTION " + std::string(fields[3]));
     if (rule.pattern.empty()) return MakeError(where + "empty PATTERN");
+    if (std::string shape = PatternShapeError(rule.pattern); !shape.empty())
+      return MakeError(where + "PATTERN refused: " + shape);
     Status st = compiled->re.Compile(rule.pattern);
     if (!st) return MakeError(where + "bad PATTERN: " + st.error().message);
     set->rules_.push_back(std::move(compiled));

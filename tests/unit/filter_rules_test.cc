@@ -73,6 +73,17 @@ TEST_CASE("filterrules: bad lines are errors naming the line", "[filter]") {
     CHECK(set.error().message.find("line 2") != std::string::npos);
   }
   CHECK_FALSE(RuleSet::Parse(std::string("a\tPolicy-Subject:\tx\0y\n", 22)).ok());
+  // Shapes that make glibc's regcomp blow up (found by fuzz_filter_rules).
+  for (const char* bad : {"U++++++++++++++++++++++++++++++++++++++++", "a*+", "(a{100}){101}", "a{20}b{20}c{30}", "x{"}) {
+    INFO(bad);
+    auto set = RuleSet::Parse(std::string(bad) + "\tPolicy-Subject:\tx\n");
+    REQUIRE_FALSE(set.ok());
+    CHECK(set.error().message.find("PATTERN refused") != std::string::npos);
+  }
+  for (const char* good : {"a+b*c?", "[*+]+", "[[:alpha:]]+x{2,3}", "\\++", "(ab)+(cd)*", ".{0,100}"}) {
+    INFO(good);
+    CHECK(RuleSet::Parse(std::string(good) + "\tPolicy-Subject:\tx\n").ok());
+  }
   CHECK_FALSE(RuleSet::Parse(std::string(5000, 'a') + "\tPolicy-Subject:\tx\n").ok());
   std::string many;
   for (size_t i = 0; i <= RuleSet::kMaxRules; ++i) many += "a\tPolicy-Subject:\tx\n";
