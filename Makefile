@@ -6,6 +6,9 @@
 #   tests/fuzz/fuzz_*.cc    libFuzzer targets (make fuzz), built with clang
 #   <folder>/DEPS           extra Debian packages for `make deps`
 #   <folder>/USES           other folders whose archives its programs link
+#   <folder>/PKGS           pkg-config packages (e.g. gmime-3.0): its objects
+#                           compile with their cflags, its programs, the unit
+#                           tests and the fuzz targets link their libs
 # conf-cc, conf-ld and conf-prefix hold the compile line, link line and
 # install prefix (first line of each), as in qmail.
 
@@ -32,6 +35,10 @@ $(1)_MAINS := $$(wildcard $(1)/*.main.cc)
 $(1)_A := $$(if $$($(1)_SRCS),$(B)/$(1)/lib$(1).a)
 $(1)_PROGS := $$(patsubst $(1)/%.main.cc,$(B)/bin/%,$$($(1)_MAINS))
 $(1)_USES_A := $$(foreach u,$$(shell cat $(1)/USES 2>/dev/null),$(B)/$$(u)/lib$$(u).a)
+$(1)_PKGS := $$(shell cat $(1)/PKGS 2>/dev/null)
+$(1)_PKG_LIBS := $$(if $$($(1)_PKGS),$$(shell pkg-config --libs $$($(1)_PKGS)))
+ALL_PKGS += $$($(1)_PKGS)
+$$(if $$($(1)_PKGS),$(B)/$(1)/%.o: CXX_LINE += $$(shell pkg-config --cflags $$($(1)_PKGS)))
 PROGRAMS += $$($(1)_PROGS)
 ARCHIVES += $$($(1)_A)
 $$($(1)_A): $$(patsubst %.cc,$(B)/%.o,$$($(1)_SRCS))
@@ -39,12 +46,15 @@ $$($(1)_A): $$(patsubst %.cc,$(B)/%.o,$$($(1)_SRCS))
 	rm -f $$@ && ar rcs $$@ $$^
 $(B)/bin/%: $(B)/$(1)/%.main.o $$($(1)_A) $$($(1)_USES_A) $(LIB_A)
 	@mkdir -p $$(@D)
-	$(LD_LINE) $$(if $$(filter $$(@F),$(STATIC_PROGRAMS)),-static) -o $$@ $$^ $(SYSLIBS) $(QUIET_STATIC)
+	$(LD_LINE) $$(if $$(filter $$(@F),$(STATIC_PROGRAMS)),-static) -o $$@ $$^ $(SYSLIBS) $$($(1)_PKG_LIBS) $(QUIET_STATIC)
 endef
 
 PROGRAMS :=
+ALL_PKGS :=
 ARCHIVES :=
 $(foreach c,$(COMPONENTS) lib,$(eval $(call component,$(c))))
+ALL_PKG_LIBS := $(if $(strip $(ALL_PKGS)),$(shell pkg-config --libs $(sort $(ALL_PKGS))))
+ALL_PKG_CFLAGS := $(if $(strip $(ALL_PKGS)),$(shell pkg-config --cflags $(sort $(ALL_PKGS))))
 
 UNIT_SRCS := $(wildcard tests/unit/*.cc)
 UNIT_BIN := $(B)/tests/unit-tests
@@ -66,7 +76,7 @@ $(B)/%.o: %.cc
 
 $(UNIT_BIN): $(patsubst %.cc,$(B)/%.o,$(UNIT_SRCS)) $(ARCHIVES) $(LIB_A)
 	@mkdir -p $(@D)
-	$(LD_LINE) -o $@ $(filter %.o,$^) -Wl,--start-group $(ARCHIVES) $(LIB_A) -Wl,--end-group $(SYSLIBS)
+	$(LD_LINE) -o $@ $(filter %.o,$^) -Wl,--start-group $(ARCHIVES) $(LIB_A) -Wl,--end-group $(SYSLIBS) $(ALL_PKG_LIBS)
 
 deps:
 	@tests/install-deps DEPS $(wildcard */DEPS)
@@ -82,11 +92,11 @@ install: all
 	@tests/install-tree "$(PREFIX)" $(PROGRAMS)
 
 # libFuzzer targets: each fuzz_X.cc is compiled with every non-main source.
-FUZZ_CXX := clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib -I.
+FUZZ_CXX := clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib -I. $(ALL_PKG_CFLAGS)
 ALL_NONMAIN := $(LIB_SRCS) $(foreach c,$(COMPONENTS),$($(c)_SRCS))
 $(B)/fuzz/%: tests/fuzz/%.cc $(ALL_NONMAIN)
 	@mkdir -p $(@D)
-	$(FUZZ_CXX) -o $@ $< $(ALL_NONMAIN) $(SYSLIBS)
+	$(FUZZ_CXX) -o $@ $< $(ALL_NONMAIN) $(SYSLIBS) $(ALL_PKG_LIBS)
 fuzz: $(FUZZ_BINS)
 # make fuzz-run FUZZ_SECONDS=600 runs every target for that long.
 FUZZ_SECONDS ?= 60

@@ -45,7 +45,8 @@ Instance RootInstance(const std::string& root, const std::string& bin, const std
 // The service accounts, each a system account (no shell, no home) with its
 // own primary group of the same name.  A new service adds one name here
 // (INSTALL section 2 lists what each runs).
-inline constexpr const char* kServiceAccounts[] = {"mailsuite", "msremote", "msdaemon", "mslog"};
+inline constexpr const char* kServiceAccounts[] = {"mailsuite", "msremote", "msdaemon", "mslog",
+                                                   "msfilter"};
 // Groups without an account: msadmin may read the queue.
 inline constexpr const char* kAdminGroups[] = {"msadmin"};
 

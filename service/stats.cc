@@ -22,6 +22,7 @@ bool Contains(std::string_view s, std::string_view part) {
 std::string RefusalReason(std::string_view reply) {
   std::string lower = LowerCase(reply);
   if (StartsWith(lower, "552") || Contains(lower, "5.3.4") || Contains(lower, "too big")) return "size";
+  if (Contains(lower, "cannot be checked safely")) return "filter";  // the filter's 5.6.0
   if (Contains(lower, "bare lf") || Contains(lower, "bare cr") || Contains(lower, "5.6.0")) return "bare-lf";
   if (Contains(lower, "relay")) return "relay";
   if (Contains(lower, "badmailfrom") || Contains(lower, "sender")) return "badmailfrom";
@@ -94,6 +95,12 @@ void Stats::AddLine(std::string_view line) {
     }
     return;
   }
+  if (prog == "mailsuite-filter" && ev == "message") {
+    std::string_view verdict = record->Get("verdict");
+    if (!verdict.empty() && verdict != "accept")
+      ++p.filtered[std::string(verdict) + ":" + std::string(record->Get("source"))];
+    return;
+  }
   if (prog != "mailsuite-send" && prog != "send") return;
   std::string msg(record->Get("msg"));
   if (ev == "new") {
@@ -133,6 +140,7 @@ PeriodCounts Stats::Total() const {
       t.failures += c.failures;
     }
     for (const auto& [reason, n] : p.rejected) total.rejected[reason] += n;
+    for (const auto& [what, n] : p.filtered) total.filtered[what] += n;
     total.bounces += p.bounces;
     total.double_bounces += p.double_bounces;
   }
@@ -160,6 +168,10 @@ std::string Stats::Text() const {
     out += "  rejected:";
     if (p.rejected.empty()) out += " none";
     for (const auto& [reason, n] : p.rejected) out += " " + reason + "=" + std::to_string(n);
+    if (!p.filtered.empty()) {
+      out += "\n  filter:";
+      for (const auto& [what, n] : p.filtered) out += " " + what + "=" + std::to_string(n);
+    }
     out += "\n  bounces " + std::to_string(p.bounces) + ", double bounces " +
            std::to_string(p.double_bounces) + "\n";
   };
@@ -191,6 +203,12 @@ std::string Stats::Prometheus() const {
     std::string label;
     for (char ch : reason) label += (ch == '"' || ch == '\\') ? '_' : ch;
     sample("mailsuite_rejected_total", "reason=\"" + label + "\"", n);
+  }
+  family("mailsuite_filter_total", "mailsuite-filter verdicts other than accept, by verdict:source.");
+  for (const auto& [what, n] : t.filtered) {
+    std::string label;
+    for (char ch : what) label += (ch == '"' || ch == '\\') ? '_' : ch;
+    sample("mailsuite_filter_total", "verdict=\"" + label + "\"", n);
   }
   family("mailsuite_bounces_total", "Bounces queued.");
   sample("mailsuite_bounces_total", "kind=\"bounce\"", t.bounces);

@@ -4,8 +4,12 @@
 //   rejected  by reason: relay, dnsbl:<zone>, size, badmailfrom,
 //             badrcptto, maxrcpt, syntax, bare-lf, filter, load, other
 //   deferrals per channel, bounces, double bounces, failures
+//   filter    mailsuite-filter's verdicts other than accept, as
+//             VERDICT:SOURCE (reject:rule:3, reject:virus, reject:spam,
+//             quarantine:virus, discard:rule:2, tag:rule:5, ...)
 // Inputs: smtpd `message`/`refused` lines, rblsmtpd's reference-format
-// block lines, send's lines (send/LOG.md).
+// block lines, send's lines (send/LOG.md), mailsuite-filter's `message`
+// lines (filter/README.md "Log"; they are in smtpd's log).
 #ifndef MAILSUITE_SERVICE_STATS_H_
 #define MAILSUITE_SERVICE_STATS_H_
 
@@ -27,6 +31,7 @@ struct ChannelCounts {
 struct PeriodCounts {
   std::map<std::string, ChannelCounts> channels;   // smtp-in, local, remote
   std::map<std::string, uint64_t> rejected;        // reason -> count
+  std::map<std::string, uint64_t> filtered;        // verdict:source -> count
   uint64_t bounces = 0;
   uint64_t double_bounces = 0;
 };

@@ -48,3 +48,23 @@ TEST_CASE("stats count channels, rejections, deferrals and bounces", "[service][
   CHECK(prom.find("mailsuite_rejected_total{reason=\"dnsbl:zen.example.org\"} 1\n") != std::string::npos);
   CHECK(prom.find("mailsuite_bounces_total{kind=\"bounce\"} 1\n") != std::string::npos);
 }
+
+TEST_CASE("stats count the filter's verdicts", "[service][stats]") {
+  ms::setup::Stats stats(ms::setup::Period::kAll, {});
+  for (const char* line : {
+           "mailsuite-filter: message size=10 parts=1 from=a@b rcpts=1 source=rule:1 text=x verdict=reject exit=82 ms=1",
+           "mailsuite-filter: message size=10 parts=1 from=a@b rcpts=1 source=rule:1 text=x verdict=reject exit=82 ms=1",
+           "mailsuite-filter: message size=10 parts=1 from=a@b rcpts=1 virus=EICAR source=virus verdict=quarantine exit=0 ms=3",
+           "mailsuite-filter: message size=10 parts=1 from=a@b rcpts=1 verdict=accept exit=0 ms=1",
+           "mailsuite-smtpd: message ip=1.2.3.4 helo=a from=x@y rcpts=1 bytes=9 result=refused "
+           "reason=\"554 5.6.0 message cannot be checked safely: truncated base64\"",
+       })
+    stats.AddLine(line);
+  const auto& all = stats.periods().at("all");
+  CHECK(all.filtered.at("reject:rule:1") == 2);
+  CHECK(all.filtered.at("quarantine:virus") == 1);
+  CHECK(all.filtered.size() == 2);
+  CHECK(all.rejected.at("filter") == 1);
+  CHECK(stats.Text().find("filter: quarantine:virus=1 reject:rule:1=2") != std::string::npos);
+  CHECK(stats.Prometheus().find("mailsuite_filter_total{verdict=\"reject:rule:1\"} 2") != std::string::npos);
+}
