@@ -10,7 +10,7 @@
 
 #include "fd.h"
 #include "rblcheck/dataset.h"
-#include "rblcheck/dns_lookup.h"
+#include "dns_lookup.h"
 #include "rblcheck/ip_address.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/zone_check.h"
@@ -161,17 +161,14 @@ int main(int argc, char** argv) {
   // DNS questions go out a batch at a time, all of a batch before the
   // first answer is awaited.
   bool listed = false, temporary = false;
-  bool any_dns = false;
-  for (const Source& src : sources) any_dns |= !src.dataset;
-  const std::vector<DnsServer> servers = any_dns ? ConfiguredServers() : std::vector<DnsServer>{};
   std::vector<Subject> batch;
   auto flush = [&]() {
-    ParallelResolver resolver(servers);
+    ms::dns::Lookups lookups(LookupTimeoutMs());
     std::vector<std::unique_ptr<ZoneCheck>> checks;
     for (const Subject& s : batch) {
       for (const Source& src : sources) {
         checks.push_back(src.dataset ? nullptr
-                                     : std::make_unique<ZoneCheck>(&resolver, s.prefix, src.zone));
+                                     : std::make_unique<ZoneCheck>(&lookups, s.prefix, src.zone));
       }
     }
     size_t k = 0;
