@@ -14,6 +14,11 @@ namespace ms::pop3d {
 
 inline constexpr int kMaxErrors = 20;
 
+// A line ends at LF; a CR before it is dropped.  RFC 2449 limits a command
+// line to 255 octets and a reply to 512; we accept lines up to 512 octets
+// including CRLF and reject longer ones as a whole (lib/line_reader.h).
+inline constexpr size_t kMaxLine = 512;
+
 enum class Outcome { kOk, kError, kEnd };
 
 class CommandHandler {

@@ -54,7 +54,7 @@ Result<PreLoginConfig> LoadConfig() {
   return config;
 }
 
-int ConfigFailure(Transport& transport, const std::string& why) {
+int ConfigFailure(ByteStream& transport, const std::string& why) {
   LogLine("config-error").Add("error", why).Emit();
   transport.Write("-ERR [SYS/TEMP] configuration error, try again later\r\n",
                   Deadline::AfterSeconds(60));
@@ -64,7 +64,7 @@ int ConfigFailure(Transport& transport, const std::string& why) {
 // STLS (RFC 2595): on success the session continues over TLS, with
 // nothing the client sent before the handshake kept (CVE-2011-0411).
 Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader, Output& out,
-                 std::unique_ptr<TlsTransport>* tls, SwitchableTransport* transport,
+                 std::unique_ptr<TlsStream>* tls, SwitchableStream* transport,
                  LoginChecker* checker) {
   auto ctx = ServerContextFromControl(control);
   Result<std::unique_ptr<TlsStream>> stream = ctx ? TlsStream::Create(ctx->get(), 0, 1)
@@ -76,7 +76,7 @@ Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader
   }
   out.Put("+OK begin TLS negotiation\r\n");
   if (!out.Flush()) return Outcome::kEnd;
-  reader.DiscardBuffered();
+  reader.Discard();
   Status handshake = (*stream)->Accept(Deadline::AfterSeconds(timeout_seconds));
   if (!handshake) {
     LogLine("tls").Add("ip", RemoteIp()).Add("result", "failed").Add("error", handshake.error().message).Emit();
@@ -84,9 +84,9 @@ Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader
   }
   LogLine("tls").Add("ip", RemoteIp()).Add("result", "ok").Add("version", (*stream)->version())
       .Add("cipher", (*stream)->cipher()).Emit();
-  *tls = std::make_unique<TlsTransport>(std::move(*stream));
+  *tls = std::move(*stream);
   transport->set_inner(tls->get());
-  checker->set_tls(&(*tls)->stream());
+  checker->set_tls(tls->get());
   return Outcome::kOk;
 }
 
@@ -99,8 +99,8 @@ int RunPreLogin(int argc, char** argv) {
     LogLine("usage").Add("error", "mailsuite-pop3d checkpassword-program [args...]").Emit();
     return kExitUsage;
   }
-  FdTransport plain(0, 1);
-  SwitchableTransport transport(&plain);
+  FdStream plain(0, 1);
+  SwitchableStream transport(&plain);
   Result<PreLoginConfig> config = LoadConfig();
   if (!config.ok()) return ConfigFailure(transport, config.error().message);
   std::string checker = FindProgram(argv[0]);
@@ -120,9 +120,9 @@ int RunPreLogin(int argc, char** argv) {
   CapabilityOptions capabilities;
   capabilities.stls = ServerCertExists(control);
   LoginSession session(login_checker, capabilities);
-  LineReader reader(transport, /*read_ahead=*/false);
+  LineReader reader(&transport, /*read_ahead=*/false);
   Output replies(transport, config->timeout_seconds);
-  std::unique_ptr<TlsTransport> tls;
+  std::unique_ptr<TlsStream> tls;
   session.set_start_tls([&](Output& out) {
     return StartTls(control, config->timeout_seconds, reader, out, &tls, &transport, &login_checker);
   });

@@ -28,22 +28,6 @@ bool ParseSize(std::string_view text, uint64_t* value) {
   return true;
 }
 
-class TlsTransport final : public Transport {
- public:
-  explicit TlsTransport(std::unique_ptr<TlsStream> stream) : stream_(std::move(stream)) {}
-  ssize_t Read(char* buf, size_t len, const Deadline& deadline) override {
-    return stream_->Read(buf, len, deadline);
-  }
-  bool Write(std::string_view data, const Deadline& deadline, bool* timed_out) override {
-    bool ok = stream_->Write(data, deadline);
-    *timed_out = !ok && stream_->last_error() == "timeout";
-    return ok;
-  }
-
- private:
-  std::unique_ptr<TlsStream> stream_;
-};
-
 }  // namespace
 
 Extensions ParseEhloReply(const Reply& reply) {
@@ -67,7 +51,7 @@ Extensions ParseEhloReply(const Reply& reply) {
   return e;
 }
 
-SmtpSession::SmtpSession(Transport& transport, std::string peer, const SessionConfig& config)
+SmtpSession::SmtpSession(ByteStream& transport, std::string peer, const SessionConfig& config)
     : transport_(&transport), peer_(std::move(peer)), config_(config) {}
 
 SmtpSession::Io SmtpSession::ReadReply(Reply* reply) {
@@ -192,8 +176,8 @@ bool SmtpSession::StartTls(Extensions* extensions, AttemptResult* next) {
   bool verified = (*stream)->peer_verified();
   tls_result_ = (*stream)->version() + " " + (*stream)->cipher() + (verified ? " verified" : " unverified");
   std::string verify_error = verified ? "" : (*stream)->verify_error();
-  tls_transport_ = std::make_unique<TlsTransport>(std::move(*stream));
-  transport_ = tls_transport_.get();
+  tls_stream_ = std::move(*stream);
+  transport_ = tls_stream_.get();
   parser_ = ReplyParser();  // nothing sent before TLS counts after it
   if (config_.tls.require_verified && !verified) {
     next->reason = "The TLS certificate of " + peer_ + " does not verify (" + verify_error +

@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "byte_stream.h"
 #include "reply.h"
 #include "report.h"
 #include "stored_message.h"
-#include "transport.h"
+#include "tls.h"
 
 namespace ms::remote {
 
@@ -57,7 +58,7 @@ struct AttemptResult {
 class SmtpSession {
  public:
   // peer: "host[ip]", used in every text.
-  SmtpSession(Transport& transport, std::string peer, const SessionConfig& config);
+  SmtpSession(ByteStream& transport, std::string peer, const SessionConfig& config);
   AttemptResult Run(const std::string& sender, const std::vector<std::string>& recipients,
                     StoredMessage& message, Report* report);
   // The socket under transport and the server's host name: without them
@@ -85,8 +86,8 @@ class SmtpSession {
   Io SendMessage(StoredMessage& message, Reply* reply, bool* read_failed);
   void Quit();
 
-  Transport* transport_;
-  std::unique_ptr<Transport> tls_transport_;
+  ByteStream* transport_;
+  std::unique_ptr<TlsStream> tls_stream_;
   int tls_fd_ = -1;
   std::string tls_host_;
   std::string tls_result_ = "none";

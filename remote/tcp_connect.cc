@@ -1,4 +1,4 @@
-#include "transport.h"
+#include "tcp_connect.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -9,14 +9,6 @@
 #include <cstring>
 
 namespace ms::remote {
-
-ssize_t SocketTransport::Read(char* buf, size_t len, const Deadline& deadline) {
-  return ReadWithDeadline(fd_.get(), buf, len, deadline);
-}
-
-bool SocketTransport::Write(std::string_view data, const Deadline& deadline, bool* timed_out) {
-  return WriteAllWithDeadline(fd_.get(), data.data(), data.size(), deadline, timed_out);
-}
 
 Result<UniqueFd> ConnectTcp(const IpAddress& ip, uint16_t port, const Deadline& deadline) {
   sockaddr_storage ss{};
