@@ -4,7 +4,7 @@
 
 #include "fd.h"
 #include "rblcheck/cksum.h"
-#include "rblcheck/ip_address.h"
+#include "rblcheck/dnsbl_name.h"
 
 namespace ms::rbl {
 

@@ -11,13 +11,15 @@
 #include "fd.h"
 #include "rblcheck/dataset.h"
 #include "dns_lookup.h"
-#include "rblcheck/ip_address.h"
+#include "rblcheck/dnsbl_name.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/zone_check.h"
 
 namespace {
 
 using namespace ms::rbl;
+using ms::FormatIpv4;
+using ms::IpAddress;
 
 constexpr int kExitNotListed = 0, kExitListed = 1, kExitUsage = 100, kExitTemporary = 111;
 
@@ -95,7 +97,7 @@ int ReportDataset(const Subject& s, const Source& src) {
     std::printf("%snot applicable\n", line.c_str());
     return kExitNotListed;
   }
-  l = set.is_ip4() ? set.LookupIp4(s.ip->V4()) : set.LookupDomain(s.text);
+  l = set.is_ip4() ? set.LookupIp4(s.ip->V4Number()) : set.LookupDomain(s.text);
   if (!l.listed) {
     std::printf("%snot listed\n", line.c_str());
     return kExitNotListed;

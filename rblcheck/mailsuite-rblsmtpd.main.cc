@@ -11,7 +11,7 @@
 
 #include "fd.h"
 #include "dns_lookup.h"
-#include "rblcheck/ip_address.h"
+#include "rblcheck/dnsbl_name.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/smtp_dialogue.h"
 #include "rblcheck/zone_check.h"

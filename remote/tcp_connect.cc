@@ -11,21 +11,8 @@
 namespace ms::remote {
 
 Result<UniqueFd> ConnectTcp(const IpAddress& ip, uint16_t port, const Deadline& deadline) {
-  sockaddr_storage ss{};
-  socklen_t sslen;
-  if (ip.v6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(port);
-    std::memcpy(&sin6->sin6_addr, ip.bytes.data(), 16);
-    sslen = sizeof *sin6;
-  } else {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
-    std::memcpy(&sin->sin_addr, ip.bytes.data(), 4);
-    sslen = sizeof *sin;
-  }
+  sockaddr_storage ss;
+  socklen_t sslen = ip.ToSockaddr(port, &ss);
   UniqueFd fd(::socket(ip.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return MakeError(std::string("socket: ") + std::strerror(errno));
   // Commands are small and pipelined by us: no reason to wait for Nagle.

@@ -4,7 +4,7 @@
 
 #include "rblcheck/cksum.h"
 #include "rblcheck/dataset.h"
-#include "rblcheck/ip_address.h"
+#include "rblcheck/dnsbl_name.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/smtp_dialogue.h"
 

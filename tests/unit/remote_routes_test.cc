@@ -8,6 +8,7 @@
 #include "remote/smtproutes.h"
 
 using namespace ms::remote;
+using ms::IpAddress;
 
 TEST_CASE("smtproutes: forms and lookup order", "[remote][smtproutes]") {
   auto routes = ParseSmtpRoutes({"example.com:relay.example.net", "Sub.Example.org:relay2:2525",
