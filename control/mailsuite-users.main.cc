@@ -21,7 +21,7 @@
 #include "password.h"
 #include "paths.h"
 #include "users.h"
-#include "users_edit.h"
+#include "control/users_edit.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "dot_file.h"
+#include "local/dot_file.h"
 
 namespace ms::local {
 namespace {

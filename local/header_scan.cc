@@ -1,4 +1,4 @@
-#include "header_scan.h"
+#include "local/header_scan.h"
 
 #include "text.h"
 

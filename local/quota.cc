@@ -1,4 +1,4 @@
-#include "quota.h"
+#include "local/quota.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "command.h"
+#include "pop3d/command.h"
 
 #include <array>
 #include <utility>

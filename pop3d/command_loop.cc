@@ -1,4 +1,4 @@
-#include "command_loop.h"
+#include "pop3d/command_loop.h"
 
 namespace ms::pop3d {
 

@@ -6,9 +6,9 @@
 #ifndef MAILSUITE_POP3D_COMMAND_LOOP_H_
 #define MAILSUITE_POP3D_COMMAND_LOOP_H_
 
-#include "command.h"
+#include "pop3d/command.h"
 #include "line_reader.h"
-#include "output.h"
+#include "pop3d/output.h"
 
 namespace ms::pop3d {
 

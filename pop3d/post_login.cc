@@ -4,12 +4,12 @@
 #include <cstring>
 #include <string>
 
-#include "command.h"
+#include "pop3d/command.h"
 #include "log.h"
-#include "mailbox_lock.h"
-#include "roles.h"
+#include "pop3d/mailbox_lock.h"
+#include "pop3d/roles.h"
 #include "signals.h"
-#include "transaction_session.h"
+#include "pop3d/transaction_session.h"
 
 namespace ms::pop3d {
 

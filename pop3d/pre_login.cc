@@ -8,12 +8,12 @@
 
 #include "control.h"
 #include "log.h"
-#include "login_checker.h"
+#include "pop3d/login_checker.h"
 #include "paths.h"
-#include "roles.h"
+#include "pop3d/roles.h"
 #include "signals.h"
 #include "tls.h"
-#include "tls_transport.h"
+#include "pop3d/tls_transport.h"
 
 namespace ms::pop3d {
 

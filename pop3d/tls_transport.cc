@@ -1,4 +1,4 @@
-#include "tls_transport.h"
+#include "pop3d/tls_transport.h"
 
 #include <poll.h>
 #include <sys/socket.h>

@@ -1,8 +1,8 @@
-#include "delivery.h"
+#include "remote/delivery.h"
 
 #include "log.h"
 #include "byte_stream.h"
-#include "tcp_connect.h"
+#include "remote/tcp_connect.h"
 
 namespace ms::remote {
 

@@ -1,4 +1,4 @@
-#include "resolver.h"
+#include "remote/resolver.h"
 
 namespace ms::remote {
 

@@ -1,4 +1,4 @@
-#include "smtp_session.h"
+#include "remote/smtp_session.h"
 
 #include <algorithm>
 

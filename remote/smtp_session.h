@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "byte_stream.h"
-#include "reply.h"
-#include "report.h"
-#include "stored_message.h"
+#include "remote/reply.h"
+#include "remote/report.h"
+#include "remote/stored_message.h"
 #include "tls.h"
 
 namespace ms::remote {

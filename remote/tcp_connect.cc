@@ -1,4 +1,4 @@
-#include "tcp_connect.h"
+#include "remote/tcp_connect.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
