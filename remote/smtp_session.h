@@ -84,6 +84,22 @@ class SmtpSession {
   bool StartTls(Extensions* extensions, AttemptResult* next);
   // Sends the message (after 354) and reads the final reply.
   Io SendMessage(StoredMessage& message, Reply* reply, bool* read_failed);
+  // Replies for MAIL, each RCPT and DATA.  Without PIPELINING we stop
+  // asking once MAIL fails or no recipient is left.
+  struct EnvelopeReplies {
+    Reply mail, data;
+    std::vector<Reply> rcpt;
+    bool data_sent = false;
+  };
+  // Sends the envelope and DATA; on a failure *when says after what.
+  Io SendEnvelope(const std::string& mail, const std::vector<std::string>& recipients, bool pipelining,
+                  EnvelopeReplies* out, const char** when);
+  // A pipelining server may say 354 although nothing is acceptable; it
+  // then gets an empty message, which it must refuse (RFC 2920 section 3.1).
+  void AbandonData(const EnvelopeReplies& replies);
+  // After 354: the message, the final reply reported for the accepted
+  // recipients, QUIT.
+  void Transmit(StoredMessage& message, const std::vector<size_t>& accepted, Report* report);
   void Quit();
 
   ByteStream* transport_;
