@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "address.h"
+#include "text.h"
 #include "tls.h"
 
 namespace ms::remote {
@@ -17,16 +18,6 @@ Outcome OutcomeOf(const Reply& reply) {
   return Outcome::kTemporary;  // 4xx, and 3xx where it makes no sense
 }
 
-bool ParseSize(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 19) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *value = v;
-  return true;
-}
 
 }  // namespace
 
@@ -44,8 +35,7 @@ Extensions ParseEhloReply(const Reply& reply) {
     if (keyword == "starttls") e.starttls = true;
     if (keyword == "size") {
       e.size = true;
-      uint64_t limit = 0;
-      if (ParseSize(param, &limit)) e.size_limit = limit;
+      if (auto limit = ParseDecimal(param, UINT64_MAX, 19)) e.size_limit = *limit;
     }
   }
   return e;
