@@ -33,24 +33,18 @@ struct PreLoginConfig {
 
 Result<PreLoginConfig> LoadConfig() {
   Control control;
-  Result<std::string> greeting = control.LineOrMe("pop3greeting");
-  if (!greeting.ok()) return greeting.error();
-  Result<std::string> me = control.Me();
-  if (!me.ok()) return me.error();
-  Result<long> timeout = control.Number("timeoutpop3d", 600, 1, 86400);
-  if (!timeout.ok()) return timeout.error();
-  Result<long> fail_delay = control.Number("pop3faildelay", 2000, 0, 60000);
-  if (!fail_delay.ok()) return fail_delay.error();
+  FirstError errors;
   PreLoginConfig config;
+  config.greeting = errors.Take(control.LineOrMe("pop3greeting"), std::string());
+  config.me = errors.Take(control.Me(), std::string());
+  config.timeout_seconds = static_cast<int>(errors.Take(control.Number("timeoutpop3d", 600, 1, 86400), 600L));
+  config.fail_delay_ms = static_cast<int>(errors.Take(control.Number("pop3faildelay", 2000, 0, 60000), 2000L));
+  if (errors.failed()) return errors.error();
   // A control file line cannot hold LF, but it can hold CR or other
   // control bytes: they must not end or garble the greeting line.
-  for (char& c : *greeting) {
+  for (char& c : config.greeting) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
-  config.greeting = std::move(*greeting);
-  config.me = std::move(*me);
-  config.timeout_seconds = static_cast<int>(*timeout);
-  config.fail_delay_ms = static_cast<int>(*fail_delay);
   return config;
 }
 
