@@ -1,4 +1,4 @@
-#include "cdb_build.h"
+#include "control/cdb_build.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,7 +1,7 @@
 // mailsuite-newmrh: compiles control/morercpthosts into morercpthosts.cdb
 // (atomically: readers never see a partial table).  Exit 0 done, 111
 // failure, as qmail-newmrh.
-#include "cdb_build.h"
+#include "control/cdb_build.h"
 #include "log.h"
 #include "paths.h"
 #include "version.h"

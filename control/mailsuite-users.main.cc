@@ -22,7 +22,7 @@
 #include "password.h"
 #include "paths.h"
 #include "users.h"
-#include "users_edit.h"
+#include "control/users_edit.h"
 #include "version.h"
 
 namespace {

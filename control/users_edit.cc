@@ -1,4 +1,4 @@
-#include "users_edit.h"
+#include "control/users_edit.h"
 
 #include <sys/file.h>
 #include <sys/stat.h>

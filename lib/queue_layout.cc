@@ -1,12 +1,13 @@
 #include "queue_layout.h"
 
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "text.h"
 
 namespace ms {
 
@@ -23,10 +24,11 @@ Status MakeDir(const std::string& path, mode_t mode, const QueueOwners& owners) 
   return Ok{};
 }
 
+// Numbers in queue files: at most 19 digits.
 bool ParseU64(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 19) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && ptr == text.data() + text.size();
+  std::optional<uint64_t> v = ParseDecimal(text, UINT64_MAX, 19);
+  if (v) *value = *v;
+  return v.has_value();
 }
 
 // A time stored as int64_t: a larger number would format back negative

@@ -2,6 +2,7 @@
 #ifndef MAILSUITE_LIB_RESULT_H_
 #define MAILSUITE_LIB_RESULT_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -39,6 +40,25 @@ using Status = Result<Ok>;
 inline Error MakeError(std::string message, int code = 0) {
   return Error{std::move(message), code};
 }
+
+// "First error wins" for loaders that read many things in turn (the
+// config loaders): each failed step falls back to its default, and the
+// first error is the one reported, so it names the first bad file.
+class FirstError {
+ public:
+  // r's value, or fallback after noting r's error.
+  template <typename T>
+  T Take(Result<T> r, T fallback) {
+    if (r.ok()) return std::move(*r);
+    if (!error_) error_ = r.error();
+    return fallback;
+  }
+  bool failed() const { return error_.has_value(); }
+  const Error& error() const { return *error_; }
+
+ private:
+  std::optional<Error> error_;
+};
 
 }  // namespace ms
 

@@ -236,15 +236,28 @@ ssize_t TlsStream::Read(char* buf, size_t len, const Deadline& deadline) {
     if (SSL_get_error(ssl_.get(), r) == SSL_ERROR_ZERO_RETURN) return 0;
     bool timed_out;
     if (!WaitAfter(r, deadline, &timed_out)) {
-      if (timed_out) return -2;
+      if (timed_out) return kStreamTimeout;
       // With SSL_OP_IGNORE_UNEXPECTED_EOF a TCP close without
       // close_notify is an end of stream, as for a plain socket.
-      return last_error_ == "connection closed" ? 0 : -1;
+      return last_error_ == "connection closed" ? 0 : kStreamError;
     }
   }
 }
 
-bool TlsStream::Write(std::string_view data, const Deadline& deadline) {
+ssize_t TlsStream::ReadThroughNewline(char* buf, size_t len, const Deadline& deadline) {
+  size_t n = 0;
+  while (n < len) {
+    ssize_t r = Read(buf + n, 1, deadline);
+    if (r <= 0) return n > 0 ? static_cast<ssize_t>(n) : r;
+    if (buf[n++] == '\n') break;
+  }
+  return static_cast<ssize_t>(n);
+}
+
+bool TlsStream::Write(std::string_view data, const Deadline& deadline, bool* timed_out) {
+  bool waited_out = false;
+  if (!timed_out) timed_out = &waited_out;
+  *timed_out = false;
   while (!data.empty()) {
     ERR_clear_error();
     errno = 0;
@@ -254,8 +267,7 @@ bool TlsStream::Write(std::string_view data, const Deadline& deadline) {
       data.remove_prefix(put);
       continue;
     }
-    bool timed_out;
-    if (!WaitAfter(r, deadline, &timed_out)) return false;
+    if (!WaitAfter(r, deadline, timed_out)) return false;
   }
   return true;
 }

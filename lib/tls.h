@@ -17,6 +17,7 @@
 
 #include <openssl/ssl.h>
 
+#include "byte_stream.h"
 #include "control.h"
 #include "deadline.h"
 #include "result.h"
@@ -63,7 +64,8 @@ Result<SslCtxPtr> ServerContextFromControl(const Control& control);
 Result<SslCtxPtr> ClientContextFromControl(const Control& control, bool verify,
                                            const std::string& ca_file);
 
-class TlsStream {
+// The TLS ByteStream.
+class TlsStream : public ByteStream {
  public:
   // Reads from read_fd, writes to write_fd (the same socket, or tcpserver's
   // fd 0 and fd 1).  Both are made non-blocking.
@@ -75,10 +77,12 @@ class TlsStream {
   // checked against the certificate.
   Status Connect(std::string_view host, const Deadline& deadline);
 
-  // >0 bytes, 0 end of stream, -1 error, -2 timeout (as ReadWithDeadline).
-  ssize_t Read(char* buf, size_t len, const Deadline& deadline);
+  // >0 bytes, 0 end of stream, kStreamError, kStreamTimeout.
+  ssize_t Read(char* buf, size_t len, const Deadline& deadline) override;
+  // Byte by byte out of OpenSSL's buffer (no system call per byte).
+  ssize_t ReadThroughNewline(char* buf, size_t len, const Deadline& deadline) override;
   // Writes everything: false on error or timeout.
-  bool Write(std::string_view data, const Deadline& deadline);
+  bool Write(std::string_view data, const Deadline& deadline, bool* timed_out = nullptr) override;
   // Whether decrypted bytes wait inside OpenSSL (poll(2) on the fd cannot
   // tell).
   bool HasPending() const { return SSL_pending(ssl_.get()) > 0; }

@@ -1,7 +1,6 @@
 #include "users.h"
 
 #include <cerrno>
-#include <charconv>
 
 #include "address.h"
 #include "fd.h"
@@ -11,10 +10,11 @@ namespace ms {
 
 namespace {
 
-bool ParseDecimal(std::string_view text, uint64_t max, uint64_t* value) {
-  if (text.empty() || text.size() > 20) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && ptr == text.data() + text.size() && *value <= max;
+// The users database's numbers: at most 20 digits.
+bool ParseField(std::string_view text, uint64_t max, uint64_t* value) {
+  std::optional<uint64_t> v = ParseDecimal(text, max, 20);
+  if (v) *value = *v;
+  return v.has_value();
 }
 
 // Splits exactly n fields on ':'; false when there are more or fewer.
@@ -95,7 +95,7 @@ Result<Quota> ParseQuota(std::string_view text) {
     char kind = part.back() >= '0' && part.back() <= '9' ? 'S' : part.back();
     if (kind == part.back()) part.remove_suffix(1);
     uint64_t value = 0;
-    if (!ParseDecimal(part, INT64_MAX, &value)) return MakeError("quota is not a number");
+    if (!ParseField(part, INT64_MAX, &value)) return MakeError("quota is not a number");
     if (kind == 'S' && !have_s) {
       q.bytes = value;
       have_s = true;
@@ -140,8 +140,8 @@ Result<UserEntry> ParseUserLine(std::string_view line) {
   uint64_t uid = 0, gid = 0;
   // uid/gid 0 (root) never: a virtual mailbox must not run as root.
   // 4294967295 is (uid_t)-1, "no change" to set*id.
-  if (!ParseDecimal(f[1], 4294967294u, &uid) || uid == 0) return MakeError("bad uid");
-  if (!ParseDecimal(f[2], 4294967294u, &gid) || gid == 0) return MakeError("bad gid");
+  if (!ParseField(f[1], 4294967294u, &uid) || uid == 0) return MakeError("bad uid");
+  if (!ParseField(f[2], 4294967294u, &gid) || gid == 0) return MakeError("bad gid");
   e.uid = static_cast<uid_t>(uid);
   e.gid = static_cast<gid_t>(gid);
   if (!ValidHome(f[3])) return MakeError("home must be an absolute path without '..' or control characters");

@@ -1,4 +1,4 @@
-#include "delivery.h"
+#include "local/delivery.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,15 +8,15 @@
 #include <ctime>
 #include <optional>
 
-#include "dot_file.h"
-#include "dot_search.h"
-#include "forward.h"
-#include "header_scan.h"
-#include "maildir.h"
-#include "mbox.h"
-#include "message.h"
-#include "program.h"
-#include "quota_source.h"
+#include "local/dot_file.h"
+#include "local/dot_search.h"
+#include "local/forward.h"
+#include "local/header_scan.h"
+#include "local/maildir.h"
+#include "local/mbox.h"
+#include "local/message.h"
+#include "local/program.h"
+#include "local/quota_source.h"
 
 extern char** environ;
 

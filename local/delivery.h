@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "recipient.h"
+#include "local/recipient.h"
 
 namespace ms::local {
 

@@ -1,4 +1,6 @@
-#include "dot_file.h"
+#include "local/dot_file.h"
+
+#include "text.h"
 
 namespace ms::local {
 namespace {
@@ -9,14 +11,6 @@ Error LineError(size_t line, std::string_view what) {
   return MakeError("Uh-oh: line " + std::to_string(line) + " of the dot file " + std::string(what) +
                        ". (#4.7.0)",
                    kConfigProblem);
-}
-
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
@@ -58,7 +52,7 @@ Result<DotFile> ParseDotFile(std::string_view text, bool forward_only) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (raw.size() > kMaxDotLine) return LineError(number, "is too long");
     if (raw.find('\0') != std::string_view::npos) return LineError(number, "holds a NUL byte");
-    std::string_view line = Trim(raw);
+    std::string_view line = Trim(raw, " \t\r");
     if (line.empty()) {
       if (number == 1) return MakeError("Uh-oh: first line of the dot file is blank. (#4.2.1)", kConfigProblem);
       continue;
@@ -74,7 +68,7 @@ Result<DotFile> ParseDotFile(std::string_view text, bool forward_only) {
       case '|':
         if (forward_only) return LineError(number, "delivers to a program but the file may only forward");
         ins.kind = Delivery::kProgram;
-        ins.target = std::string(Trim(line.substr(1)));
+        ins.target = std::string(Trim(line.substr(1), " \t\r"));
         if (ins.target.empty()) return LineError(number, "names an empty program");
         break;
       case '.':
@@ -87,7 +81,7 @@ Result<DotFile> ParseDotFile(std::string_view text, bool forward_only) {
         ins.target = std::string(line);
         break;
       case '&':
-        line = Trim(line.substr(1));
+        line = Trim(line.substr(1), " \t\r");
         [[fallthrough]];
       default:
         if (line.empty()) return LineError(number, "forwards to an empty address");

@@ -1,4 +1,4 @@
-#include "dot_search.h"
+#include "local/dot_search.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "dot_file.h"
+#include "local/dot_file.h"
 #include "fd.h"
 
 namespace ms::local {

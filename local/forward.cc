@@ -1,4 +1,4 @@
-#include "forward.h"
+#include "local/forward.h"
 
 #include <unistd.h>
 

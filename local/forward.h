@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "message.h"
+#include "local/message.h"
 #include "result.h"
 
 namespace ms::local {

@@ -1,4 +1,4 @@
-#include "from_quote.h"
+#include "local/from_quote.h"
 
 namespace ms::local {
 namespace {

@@ -1,15 +1,9 @@
-#include "header_scan.h"
+#include "local/header_scan.h"
 
 #include "text.h"
 
 namespace ms::local {
 namespace {
-
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -42,7 +36,7 @@ void HeaderScan::EndLine() {
   } else if (StartsWithIgnoringCase(line, "received:")) {
     ++received_;
   } else if (!overlong && StartsWithIgnoringCase(line, "delivered-to:")) {
-    std::string_view value = TrimBlanks(line.substr(13));
+    std::string_view value = TrimRight(TrimLeft(line.substr(13)), " \t\r");
     if (EqualsIgnoringCase(value, recipient_)) loop_ = true;
   }
   line_.clear();

@@ -1,4 +1,4 @@
-#include "maildir.h"
+#include "local/maildir.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "message.h"
-#include "quota.h"
+#include "local/message.h"
+#include "local/quota.h"
 #include "result.h"
 
 namespace ms::local {

@@ -1,4 +1,4 @@
-#include "mbox.h"
+#include "local/mbox.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "fd.h"
-#include "from_quote.h"
+#include "local/from_quote.h"
 
 namespace ms::local {
 namespace {

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "message.h"
+#include "local/message.h"
 #include "result.h"
 
 namespace ms::local {

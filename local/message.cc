@@ -1,4 +1,4 @@
-#include "message.h"
+#include "local/message.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

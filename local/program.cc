@@ -1,4 +1,4 @@
-#include "program.h"
+#include "local/program.h"
 
 #include <unistd.h>
 

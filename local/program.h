@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "message.h"
+#include "local/message.h"
 #include "result.h"
 
 namespace ms::local {

@@ -1,4 +1,4 @@
-#include "quota.h"
+#include "local/quota.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "fd.h"
+#include "text.h"
 #include "users.h"
 
 namespace ms::local {
@@ -28,12 +29,6 @@ bool ParseNumber(std::string_view s, T* out) {
   if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return false;
   *out = value;
   return true;
-}
-
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 // Adds up one directory of messages (new/ or cur/ of a folder).
@@ -101,7 +96,7 @@ void WriteSizeFile(int maildir_fd, const QuotaSpec& spec, const QuotaUsage& usag
 
 Result<QuotaSpec> ParseQuotaSpec(std::string_view text) {
   QuotaSpec spec;
-  text = TrimBlanks(text);
+  text = TrimRight(TrimLeft(text), " \t\r");
   int64_t plain = 0;  // signed: the same range as the Maildir++ form
   if (text.empty()) return spec;
   if (ParseNumber(text, &plain)) {
@@ -128,7 +123,7 @@ MaildirSizeFile ParseMaildirSize(std::string_view text) {
     f.malformed = true;
     return f;
   }
-  f.quota_line = std::string(TrimBlanks(text.substr(0, nl)));
+  f.quota_line = std::string(TrimRight(TrimLeft(text.substr(0, nl)), " \t\r"));
   text.remove_prefix(nl + 1);
   while (!text.empty()) {
     nl = text.find('\n');
@@ -136,13 +131,13 @@ MaildirSizeFile ParseMaildirSize(std::string_view text) {
       f.malformed = true;
       break;
     }
-    std::string_view line = TrimBlanks(text.substr(0, nl));
+    std::string_view line = TrimRight(TrimLeft(text.substr(0, nl)), " \t\r");
     text.remove_prefix(nl + 1);
     if (line.empty()) continue;
     size_t sp = line.find_first_of(" \t");
     int64_t bytes = 0, count = 0;
     if (sp == std::string_view::npos || !ParseNumber(line.substr(0, sp), &bytes) ||
-        !ParseNumber(TrimBlanks(line.substr(sp)), &count)) {
+        !ParseNumber(TrimRight(TrimLeft(line.substr(sp)), " \t\r"), &count)) {
       f.malformed = true;
       break;
     }
@@ -207,7 +202,9 @@ bool SizeFromName(std::string_view name, uint64_t* size) {
   if (pos == std::string_view::npos) return false;
   std::string_view rest = name.substr(pos + 3);
   size_t end = rest.find_first_not_of("0123456789");
-  return ParseNumber(rest.substr(0, end), size);
+  std::optional<uint64_t> value = ParseDecimal(rest.substr(0, end));
+  if (value) *size = *value;
+  return value.has_value();
 }
 
 }  // namespace ms::local

@@ -1,4 +1,4 @@
-#include "quota_source.h"
+#include "local/quota_source.h"
 
 #include <cerrno>
 #include <cstdlib>

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "quota.h"
+#include "local/quota.h"
 #include "result.h"
 
 namespace ms::local {

@@ -1,4 +1,4 @@
-#include "recipient.h"
+#include "local/recipient.h"
 
 #include <chrono>
 #include <cstdio>

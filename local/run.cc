@@ -6,10 +6,10 @@
 #include <string>
 
 #include "become_user.h"
-#include "delivery.h"
+#include "local/delivery.h"
 #include "fd.h"
-#include "program.h"
-#include "recipient.h"
+#include "local/program.h"
+#include "local/recipient.h"
 
 namespace ms::local {
 

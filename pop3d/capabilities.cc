@@ -1,4 +1,4 @@
-#include "capabilities.h"
+#include "pop3d/capabilities.h"
 
 namespace ms::pop3d {
 

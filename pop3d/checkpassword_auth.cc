@@ -1,4 +1,4 @@
-#include "checkpassword_auth.h"
+#include "pop3d/checkpassword_auth.h"
 
 #include <pwd.h>
 #include <shadow.h>

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "checkpassword_request.h"
+#include "pop3d/checkpassword_request.h"
 
 namespace ms::checkpassword {
 

@@ -1,4 +1,4 @@
-#include "checkpassword_login.h"
+#include "pop3d/checkpassword_login.h"
 
 #include <grp.h>
 #include <unistd.h>

@@ -3,7 +3,7 @@
 #ifndef MAILSUITE_POP3D_CHECKPASSWORD_LOGIN_H_
 #define MAILSUITE_POP3D_CHECKPASSWORD_LOGIN_H_
 
-#include "checkpassword_auth.h"
+#include "pop3d/checkpassword_auth.h"
 #include "result.h"
 
 namespace ms::checkpassword {

@@ -1,4 +1,4 @@
-#include "checkpassword_request.h"
+#include "pop3d/checkpassword_request.h"
 
 #include <string.h>  // explicit_bzero
 

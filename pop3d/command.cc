@@ -1,7 +1,9 @@
-#include "command.h"
+#include "pop3d/command.h"
 
 #include <array>
 #include <utility>
+
+#include "text.h"
 
 namespace ms::pop3d {
 
@@ -83,13 +85,9 @@ std::optional<Command> ParseCommand(std::string_view line, ParseError* error) {
 }
 
 std::optional<size_t> ParseNumber(std::string_view text) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  size_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<size_t>(c - '0');
-  }
-  return value;
+  std::optional<uint64_t> value = ParseDecimal(text, UINT64_MAX, 9);
+  if (!value) return std::nullopt;
+  return static_cast<size_t>(*value);
 }
 
 }  // namespace ms::pop3d

@@ -1,4 +1,4 @@
-#include "command_loop.h"
+#include "pop3d/command_loop.h"
 
 namespace ms::pop3d {
 
@@ -35,7 +35,7 @@ SessionEnd ServeCommands(LineReader& in, Output& out, int timeout_seconds,
   for (;;) {
     if (!in.HasBufferedLine() && !out.Flush()) return SessionEnd::kWriteError;
     std::string_view line;
-    ReadStatus status = in.Next(&line, Deadline::AfterSeconds(timeout_seconds));
+    ReadStatus status = in.Next(&line, kMaxLine, Deadline::AfterSeconds(timeout_seconds));
     bool error = false;
     switch (status) {
       case ReadStatus::kEof: return SessionEnd::kEof;
@@ -48,7 +48,7 @@ SessionEnd ServeCommands(LineReader& in, Output& out, int timeout_seconds,
         out.Put("-ERR line too long\r\n");
         error = true;
         break;
-      case ReadStatus::kLine: {
+      case ReadStatus::kOk: {
         ParseError parse_error;
         std::optional<Command> command = ParseCommand(line, &parse_error);
         if (!command) {

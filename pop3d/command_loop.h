@@ -6,13 +6,18 @@
 #ifndef MAILSUITE_POP3D_COMMAND_LOOP_H_
 #define MAILSUITE_POP3D_COMMAND_LOOP_H_
 
-#include "command.h"
+#include "pop3d/command.h"
 #include "line_reader.h"
-#include "output.h"
+#include "pop3d/output.h"
 
 namespace ms::pop3d {
 
 inline constexpr int kMaxErrors = 20;
+
+// A line ends at LF; a CR before it is dropped.  RFC 2449 limits a command
+// line to 255 octets and a reply to 512; we accept lines up to 512 octets
+// including CRLF and reject longer ones as a whole (lib/line_reader.h).
+inline constexpr size_t kMaxLine = 512;
 
 enum class Outcome { kOk, kError, kEnd };
 

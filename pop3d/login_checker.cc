@@ -1,4 +1,4 @@
-#include "login_checker.h"
+#include "pop3d/login_checker.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "child.h"
 #include "fd.h"
-#include "tls_transport.h"
+#include "pop3d/tls_transport.h"
 
 #include <sys/socket.h>
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "login_session.h"
+#include "pop3d/login_session.h"
 #include "tls.h"
 
 namespace ms::pop3d {

@@ -1,4 +1,4 @@
-#include "login_session.h"
+#include "pop3d/login_session.h"
 
 namespace ms::pop3d {
 

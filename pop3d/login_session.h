@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "capabilities.h"
-#include "command_loop.h"
+#include "pop3d/capabilities.h"
+#include "pop3d/command_loop.h"
 
 namespace ms::pop3d {
 

@@ -1,4 +1,4 @@
-#include "mailbox_lock.h"
+#include "pop3d/mailbox_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -1,4 +1,4 @@
-#include "maildir.h"
+#include "pop3d/maildir.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -7,9 +7,9 @@
 #include <cstdlib>
 
 #include "become_user.h"
-#include "checkpassword_auth.h"
-#include "checkpassword_login.h"
-#include "checkpassword_request.h"
+#include "pop3d/checkpassword_auth.h"
+#include "pop3d/checkpassword_login.h"
+#include "pop3d/checkpassword_request.h"
 #include "control.h"
 #include "deadline.h"
 #include "log.h"

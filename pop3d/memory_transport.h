@@ -1,4 +1,4 @@
-// A Transport over strings, for the unit tests and the fuzz target: the
+// A ByteStream over strings, for the unit tests and the fuzz target: the
 // input is handed out in chunks of chosen sizes (to exercise every split
 // of a line), the output is collected.
 #ifndef MAILSUITE_POP3D_MEMORY_TRANSPORT_H_
@@ -8,17 +8,17 @@
 #include <cstring>
 #include <string>
 
-#include "transport.h"
+#include "byte_stream.h"
 
 namespace ms::pop3d {
 
-class MemoryTransport : public Transport {
+class MemoryTransport : public ByteStream {
  public:
   explicit MemoryTransport(std::string input, size_t chunk = 1 << 20)
       : input_(std::move(input)), chunk_(chunk ? chunk : 1) {}
 
   ssize_t Read(char* buf, size_t len, const Deadline&) override {
-    if (pos_ >= input_.size()) return timeout_at_end_ ? kTransportTimeout : 0;
+    if (pos_ >= input_.size()) return timeout_at_end_ ? kStreamTimeout : 0;
     size_t n = std::min({len, chunk_, input_.size() - pos_});
     std::memcpy(buf, input_.data() + pos_, n);
     pos_ += n;
@@ -29,7 +29,7 @@ class MemoryTransport : public Transport {
     if (lf != std::string::npos) len = std::min(len, lf + 1 - pos_);
     return Read(buf, len, deadline);
   }
-  bool Write(std::string_view data, const Deadline&) override {
+  bool Write(std::string_view data, const Deadline&, bool* = nullptr) override {
     if (fail_writes_) return false;
     output_ += data;
     ++writes_;

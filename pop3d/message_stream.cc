@@ -1,4 +1,4 @@
-#include "message_stream.h"
+#include "pop3d/message_stream.h"
 
 #include <fcntl.h>
 #include <unistd.h>

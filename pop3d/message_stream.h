@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "output.h"
+#include "pop3d/output.h"
 
 namespace ms::pop3d {
 

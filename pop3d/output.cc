@@ -1,4 +1,4 @@
-#include "output.h"
+#include "pop3d/output.h"
 
 namespace ms::pop3d {
 

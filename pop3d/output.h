@@ -9,14 +9,14 @@
 #include <string>
 #include <string_view>
 
-#include "transport.h"
+#include "byte_stream.h"
 
 namespace ms::pop3d {
 
 class Output {
  public:
   // Each write may wait for the client at most timeout_seconds.
-  Output(Transport& transport, int timeout_seconds)
+  Output(ByteStream& transport, int timeout_seconds)
       : transport_(transport), timeout_seconds_(timeout_seconds) {}
 
   void Put(std::string_view text) {
@@ -36,7 +36,7 @@ class Output {
   static constexpr size_t kFlushAt = 256 * 1024;
 
  private:
-  Transport& transport_;
+  ByteStream& transport_;
   int timeout_seconds_;
   std::string buffer_;
   bool failed_ = false;

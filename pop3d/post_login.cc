@@ -4,12 +4,12 @@
 #include <cstring>
 #include <string>
 
-#include "command.h"
+#include "pop3d/command.h"
 #include "log.h"
-#include "mailbox_lock.h"
-#include "roles.h"
+#include "pop3d/mailbox_lock.h"
+#include "pop3d/roles.h"
 #include "signals.h"
-#include "transaction_session.h"
+#include "pop3d/transaction_session.h"
 
 namespace ms::pop3d {
 
@@ -47,7 +47,7 @@ int RunPostLogin(int argc, char** argv) {
 
   LogLine line("session");
   line.Add("user", EnvOr("USER", EnvOr("LOGNAME", "?"))).Add("ip", EnvOr("TCPREMOTEIP", "unknown"));
-  FdTransport transport(0, 1);
+  FdStream transport(0, 1);
   Output out(transport, timeout);
   MailboxLock lock = LockMailbox(path);
   if (lock.outcome != LockOutcome::kLocked) {
@@ -69,7 +69,7 @@ int RunPostLogin(int argc, char** argv) {
   }
   out.Put("+OK " + std::to_string(maildir->messages().size()) + " messages\r\n");
   TransactionSession session(*maildir);
-  LineReader reader(transport, /*read_ahead=*/true);
+  LineReader reader(&transport, /*read_ahead=*/true);
   SessionEnd end = ServeCommands(reader, out, timeout, session);
   TransactionStats stats = session.Stats();
   size_t failures = 0;

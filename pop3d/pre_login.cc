@@ -10,13 +10,13 @@
 #include "become_user.h"
 #include "control.h"
 #include "log.h"
-#include "login_checker.h"
+#include "pop3d/login_checker.h"
 #include "paths.h"
-#include "roles.h"
+#include "pop3d/roles.h"
 #include "server_cert.h"
 #include "signals.h"
 #include "tls.h"
-#include "tls_transport.h"
+#include "pop3d/tls_transport.h"
 
 namespace ms::pop3d {
 
@@ -36,28 +36,22 @@ struct PreLoginConfig {
 
 Result<PreLoginConfig> LoadConfig() {
   Control control;
-  Result<std::string> greeting = control.LineOrMe("pop3greeting");
-  if (!greeting.ok()) return greeting.error();
-  Result<std::string> me = control.Me();
-  if (!me.ok()) return me.error();
-  Result<long> timeout = control.Number("timeoutpop3d", 600, 1, 86400);
-  if (!timeout.ok()) return timeout.error();
-  Result<long> fail_delay = control.Number("pop3faildelay", 2000, 0, 60000);
-  if (!fail_delay.ok()) return fail_delay.error();
+  FirstError errors;
   PreLoginConfig config;
+  config.greeting = errors.Take(control.LineOrMe("pop3greeting"), std::string());
+  config.me = errors.Take(control.Me(), std::string());
+  config.timeout_seconds = static_cast<int>(errors.Take(control.Number("timeoutpop3d", 600, 1, 86400), 600L));
+  config.fail_delay_ms = static_cast<int>(errors.Take(control.Number("pop3faildelay", 2000, 0, 60000), 2000L));
+  if (errors.failed()) return errors.error();
   // A control file line cannot hold LF, but it can hold CR or other
   // control bytes: they must not end or garble the greeting line.
-  for (char& c : *greeting) {
+  for (char& c : config.greeting) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
-  config.greeting = std::move(*greeting);
-  config.me = std::move(*me);
-  config.timeout_seconds = static_cast<int>(*timeout);
-  config.fail_delay_ms = static_cast<int>(*fail_delay);
   return config;
 }
 
-int ConfigFailure(Transport& transport, const std::string& why) {
+int ConfigFailure(ByteStream& transport, const std::string& why) {
   LogLine("config-error").Add("error", why).Emit();
   transport.Write("-ERR [SYS/TEMP] configuration error, try again later\r\n",
                   Deadline::AfterSeconds(60));
@@ -67,7 +61,7 @@ int ConfigFailure(Transport& transport, const std::string& why) {
 // STLS (RFC 2595): on success the session continues over TLS, with
 // nothing the client sent before the handshake kept (CVE-2011-0411).
 Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader, Output& out,
-                 std::unique_ptr<TlsTransport>* tls, SwitchableTransport* transport,
+                 std::unique_ptr<TlsStream>* tls, SwitchableStream* transport,
                  LoginChecker* checker) {
   auto ctx = ServerContextFromControl(control);
   Result<std::unique_ptr<TlsStream>> stream = ctx ? TlsStream::Create(ctx->get(), 0, 1)
@@ -79,7 +73,7 @@ Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader
   }
   out.Put("+OK begin TLS negotiation\r\n");
   if (!out.Flush()) return Outcome::kEnd;
-  reader.DiscardBuffered();
+  reader.Discard();
   Status handshake = (*stream)->Accept(Deadline::AfterSeconds(timeout_seconds));
   if (!handshake) {
     LogLine("tls").Add("ip", RemoteIp()).Add("result", "failed").Add("error", handshake.error().message).Emit();
@@ -87,9 +81,9 @@ Outcome StartTls(const Control& control, int timeout_seconds, LineReader& reader
   }
   LogLine("tls").Add("ip", RemoteIp()).Add("result", "ok").Add("version", (*stream)->version())
       .Add("cipher", (*stream)->cipher()).Emit();
-  *tls = std::make_unique<TlsTransport>(std::move(*stream));
+  *tls = std::move(*stream);
   transport->set_inner(tls->get());
-  checker->set_tls(&(*tls)->stream());
+  checker->set_tls(tls->get());
   return Outcome::kOk;
 }
 
@@ -131,8 +125,8 @@ int RunPreLogin(int argc, char** argv) {
     LogLine("usage").Add("error", "mailsuite-pop3d checkpassword-program [args...]").Emit();
     return kExitUsage;
   }
-  FdTransport plain(0, 1);
-  SwitchableTransport transport(&plain);
+  FdStream plain(0, 1);
+  SwitchableStream transport(&plain);
   Result<PreLoginConfig> config = LoadConfig();
   if (!config.ok()) return ConfigFailure(transport, config.error().message);
   std::string checker = FindProgram(argv[0]);
@@ -152,9 +146,9 @@ int RunPreLogin(int argc, char** argv) {
   CapabilityOptions capabilities;
   capabilities.stls = ServerCertExists(control);
   LoginSession session(login_checker, capabilities);
-  LineReader reader(transport, /*read_ahead=*/false);
+  LineReader reader(&transport, /*read_ahead=*/false);
   Output replies(transport, config->timeout_seconds);
-  std::unique_ptr<TlsTransport> tls;
+  std::unique_ptr<TlsStream> tls;
   session.set_start_tls([&](Output& out) {
     return StartTls(control, config->timeout_seconds, reader, out, &tls, &transport, &login_checker);
   });

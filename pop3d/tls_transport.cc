@@ -1,4 +1,4 @@
-#include "tls_transport.h"
+#include "pop3d/tls_transport.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,24 +9,6 @@
 #include "fd.h"
 
 namespace ms::pop3d {
-
-ssize_t TlsTransport::Read(char* buf, size_t len, const Deadline& deadline) {
-  return stream_->Read(buf, len, deadline);
-}
-
-ssize_t TlsTransport::ReadThroughNewline(char* buf, size_t len, const Deadline& deadline) {
-  size_t n = 0;
-  while (n < len) {
-    ssize_t r = stream_->Read(buf + n, 1, deadline);
-    if (r <= 0) return n > 0 ? static_cast<ssize_t>(n) : r;
-    if (buf[n++] == '\n') break;
-  }
-  return static_cast<ssize_t>(n);
-}
-
-bool TlsTransport::Write(std::string_view data, const Deadline& deadline) {
-  return stream_->Write(data, deadline);
-}
 
 void RelayUntilExit(TlsStream& client, int local) {
   // The post-login role enforces its own timeout and then exits, which

@@ -1,9 +1,9 @@
-#include "transaction_session.h"
+#include "pop3d/transaction_session.h"
 
 #include <string>
 
-#include "capabilities.h"
-#include "message_stream.h"
+#include "pop3d/capabilities.h"
+#include "pop3d/message_stream.h"
 
 namespace ms::pop3d {
 

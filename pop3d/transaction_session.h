@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "command_loop.h"
-#include "maildir.h"
+#include "pop3d/command_loop.h"
+#include "pop3d/maildir.h"
 
 namespace ms::pop3d {
 

@@ -4,7 +4,8 @@
 
 #include "fd.h"
 #include "rblcheck/cksum.h"
-#include "rblcheck/ip_address.h"
+#include "rblcheck/dnsbl_name.h"
+#include "text.h"
 
 namespace ms::rbl {
 
@@ -14,16 +15,6 @@ namespace {
 constexpr size_t kMaxEntries = size_t{64} << 20;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view TrimLeft(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  return s;
-}
-
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // "a[.b[.c[.d]]]": the octets given (1..4) and their count.
 bool ParseOctets(std::string_view text, uint32_t octets[4], int* count) {
@@ -171,7 +162,7 @@ bool Dataset::ParseValue(std::string_view text, const Value& inherit, Value* out
   *out = inherit;
   text.remove_prefix(1);
   size_t colon = text.find(':');
-  std::string_view a = TrimRight(text.substr(0, colon));
+  std::string_view a = TrimRight(text.substr(0, colon), " \t\r");
   if (!a.empty() && !ParseAValue(a, &out->a)) return false;
   if (colon == std::string_view::npos) return true;
   std::string_view txt = text.substr(colon + 1);
@@ -185,7 +176,7 @@ bool Dataset::ParseValue(std::string_view text, const Value& inherit, Value* out
 }
 
 void Dataset::ParseLine(std::string_view raw) {
-  std::string_view line = TrimRight(raw);
+  std::string_view line = TrimRight(raw, " \t\r");
   if (line.empty()) return;
   if (ParseSpecial(line)) return;
   if (line[0] == '#' || line[0] == ';') return;

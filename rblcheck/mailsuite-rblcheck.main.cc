@@ -10,8 +10,8 @@
 
 #include "fd.h"
 #include "rblcheck/dataset.h"
-#include "rblcheck/dns_lookup.h"
-#include "rblcheck/ip_address.h"
+#include "dns_lookup.h"
+#include "rblcheck/dnsbl_name.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/zone_check.h"
 #include "version.h"
@@ -19,6 +19,8 @@
 namespace {
 
 using namespace ms::rbl;
+using ms::FormatIpv4;
+using ms::IpAddress;
 
 constexpr int kExitNotListed = 0, kExitListed = 1, kExitUsage = 100, kExitTemporary = 111;
 
@@ -96,7 +98,7 @@ int ReportDataset(const Subject& s, const Source& src) {
     std::printf("%snot applicable\n", line.c_str());
     return kExitNotListed;
   }
-  l = set.is_ip4() ? set.LookupIp4(s.ip->V4()) : set.LookupDomain(s.text);
+  l = set.is_ip4() ? set.LookupIp4(s.ip->V4Number()) : set.LookupDomain(s.text);
   if (!l.listed) {
     std::printf("%snot listed\n", line.c_str());
     return kExitNotListed;
@@ -107,18 +109,15 @@ int ReportDataset(const Subject& s, const Source& src) {
   return kExitListed;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  ms::ExitIfVersionRequest(argc, argv, "mailsuite-rblcheck");
-  bool require_cksum = false;
+// The -k, -r, -a and -d options in order; *require_cksum for -k.
+std::vector<Source> ParseSources(int argc, char** argv, bool* require_cksum) {
   std::vector<Source> sources;
   int opt;
   while ((opt = getopt(argc, argv, "+kr:a:d:")) != -1) {
     Source src;
     switch (opt) {
       case 'k':
-        require_cksum = true;
+        *require_cksum = true;
         continue;
       case 'r': {
         auto zone = ParseListZone(optarg);
@@ -146,9 +145,12 @@ int main(int argc, char** argv) {
     }
     sources.push_back(std::move(src));
   }
-  if (optind >= argc || sources.empty()) Fail(kExitUsage, kUsage);
-  // Datasets load after option parsing so that -k applies to every -d.
-  for (Source& src : sources) {
+  return sources;
+}
+
+// Datasets load after option parsing so that -k applies to every -d.
+void LoadDatasets(std::vector<Source>* sources, bool require_cksum) {
+  for (Source& src : *sources) {
     if (!src.zone.zone.empty()) continue;
     auto set = Dataset::Load(src.label, require_cksum);
     if (!set) Fail(kExitTemporary, set.error().message);
@@ -159,54 +161,78 @@ int main(int argc, char** argv) {
     }
     src.dataset = std::make_unique<Dataset>(std::move(*set));
   }
-  // Subjects from the command line, or one per line on stdin for "-";
-  // DNS questions go out a batch at a time, all of a batch before the
-  // first answer is awaited.
-  bool listed = false, temporary = false;
-  bool any_dns = false;
-  for (const Source& src : sources) any_dns |= !src.dataset;
-  const std::vector<DnsServer> servers = any_dns ? ConfiguredServers() : std::vector<DnsServer>{};
-  std::vector<Subject> batch;
-  auto flush = [&]() {
-    ParallelResolver resolver(servers);
+}
+
+// Subjects go in a batch at a time: all of a batch's DNS questions leave
+// before the first answer is awaited; results are printed in order.
+class BatchChecker {
+ public:
+  explicit BatchChecker(const std::vector<Source>& sources) : sources_(sources) {}
+
+  void Add(std::string text) {
+    batch_.push_back(MakeSubject(std::move(text)));
+    if (batch_.size() >= kBatch) Flush();
+  }
+
+  void Flush() {
+    ms::dns::Lookups lookups(LookupTimeoutMs());
     std::vector<std::unique_ptr<ZoneCheck>> checks;
-    for (const Subject& s : batch) {
-      for (const Source& src : sources) {
-        checks.push_back(src.dataset ? nullptr
-                                     : std::make_unique<ZoneCheck>(&resolver, s.prefix, src.zone));
+    for (const Subject& s : batch_) {
+      for (const Source& src : sources_) {
+        checks.push_back(src.dataset ? nullptr : std::make_unique<ZoneCheck>(&lookups, s.prefix, src.zone));
       }
     }
     size_t k = 0;
-    for (const Subject& s : batch) {
-      for (const Source& src : sources) {
+    for (const Subject& s : batch_) {
+      for (const Source& src : sources_) {
         ZoneCheck* check = checks[k++].get();
         int code = check ? ReportDns(s, src, check) : ReportDataset(s, src);
-        listed |= code == kExitListed;
-        temporary |= code == kExitTemporary;
+        listed_ |= code == kExitListed;
+        temporary_ |= code == kExitTemporary;
       }
     }
-    batch.clear();
-  };
-  auto add = [&](std::string text) {
-    batch.push_back(MakeSubject(std::move(text)));
-    if (batch.size() >= kBatch) flush();
-  };
-  for (int i = optind; i < argc; ++i) {
-    if (std::string_view(argv[i]) != "-") {
-      add(argv[i]);
-      continue;
-    }
-    char* line = nullptr;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, stdin)) > 0) {
-      std::string text(line, static_cast<size_t>(n));
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-      if (!text.empty()) add(std::move(text));
-    }
-    std::free(line);
+    batch_.clear();
   }
-  flush();
+
+  int ExitCode() const { return listed_ ? kExitListed : temporary_ ? kExitTemporary : kExitNotListed; }
+
+ private:
+  const std::vector<Source>& sources_;
+  std::vector<Subject> batch_;
+  bool listed_ = false;
+  bool temporary_ = false;
+};
+
+// One subject per line ("-"): line ends and empty lines dropped.
+void AddLinesOfStdin(BatchChecker* checker) {
+  char* line = nullptr;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, stdin)) > 0) {
+    std::string text(line, static_cast<size_t>(n));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (!text.empty()) checker->Add(std::move(text));
+  }
+  std::free(line);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-rblcheck");
+  bool require_cksum = false;
+  std::vector<Source> sources = ParseSources(argc, argv, &require_cksum);
+  if (optind >= argc || sources.empty()) Fail(kExitUsage, kUsage);
+  LoadDatasets(&sources, require_cksum);
+  BatchChecker checker(sources);
+  for (int i = optind; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "-") {
+      AddLinesOfStdin(&checker);
+    } else {
+      checker.Add(argv[i]);
+    }
+  }
+  checker.Flush();
   std::fflush(stdout);
-  return listed ? kExitListed : temporary ? kExitTemporary : kExitNotListed;
+  return checker.ExitCode();
 }

@@ -11,8 +11,8 @@
 
 #include "become_user.h"
 #include "fd.h"
-#include "rblcheck/dns_lookup.h"
-#include "rblcheck/ip_address.h"
+#include "dns_lookup.h"
+#include "rblcheck/dnsbl_name.h"
 #include "rblcheck/rbl_policy.h"
 #include "rblcheck/smtp_dialogue.h"
 #include "rblcheck/zone_check.h"
@@ -30,12 +30,12 @@ using namespace ms::rbl;
 // Starts every zone's lookups together, then judges them in option order,
 // stopping at the first that decides.
 void DecideByZones(const char* remote_ip, const std::vector<ZoneOption>& zones, Verdict* verdict) {
-  ParallelResolver resolver(ConfiguredServers());
+  ms::dns::Lookups lookups(LookupTimeoutMs());
   std::string prefix = ReversedPrefix(remote_ip);
   std::vector<std::unique_ptr<ZoneCheck>> checks;
   checks.reserve(zones.size());
   for (const ZoneOption& zone : zones) {
-    checks.push_back(std::make_unique<ZoneCheck>(&resolver, prefix, zone));
+    checks.push_back(std::make_unique<ZoneCheck>(&lookups, prefix, zone));
   }
   ms::Deadline no_extra_limit = ms::Deadline::Never();  // each lookup has its own bound
   for (size_t i = 0; i < zones.size() && verdict->decision == Decision::kUndecided; ++i) {

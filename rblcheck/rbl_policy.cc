@@ -1,6 +1,6 @@
 #include "rblcheck/rbl_policy.h"
 
-#include "rblcheck/ip_address.h"
+#include "rblcheck/dnsbl_name.h"
 
 namespace ms::rbl {
 

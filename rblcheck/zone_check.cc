@@ -1,6 +1,19 @@
 #include "rblcheck/zone_check.h"
 
+#include <cstdlib>
+#include <vector>
+
 namespace ms::rbl {
+
+int64_t LookupTimeoutMs() {
+  constexpr int64_t kDefaultMs = 10000;
+  const char* text = std::getenv("MAILSUITE_DNS_TIMEOUT");
+  if (!text || !*text) return kDefaultMs;
+  char* end = nullptr;
+  double seconds = std::strtod(text, &end);
+  if (*end || !(seconds > 0) || seconds > 3600) return kDefaultMs;
+  return static_cast<int64_t>(seconds * 1000);
+}
 
 bool IsLiteralName(std::string_view name) {
   for (char c : name) {
@@ -15,35 +28,34 @@ bool LiteralNameHasAddress(std::string_view name) {
   return codes >= 4;
 }
 
-ZoneCheck::ZoneCheck(ParallelResolver* resolver, std::string_view prefix, const ZoneOption& zone)
-    : resolver_(resolver), zone_(zone), name_(std::string(prefix) + zone.zone) {
+ZoneCheck::ZoneCheck(dns::Lookups* lookups, std::string_view prefix, const ZoneOption& zone)
+    : lookups_(lookups), zone_(zone), name_(std::string(prefix) + zone.zone) {
   switch (zone.kind) {
     case ZoneKind::kTxtList:
-      txt_ = resolver_->Start(name_, kTypeTxt);
+      txt_ = lookups_->Start(name_, dns::Type::kTxt);
       break;
     case ZoneKind::kAntiList:
       if (IsLiteralName(name_)) {
         literal_listed_ = LiteralNameHasAddress(name_);
       } else {
-        a_ = resolver_->Start(name_, kTypeA);
+        a_ = lookups_->Start(name_, dns::Type::kA);
       }
       break;
     case ZoneKind::kRangeList:
-      a_ = resolver_->Start(name_, kTypeA);
-      txt_ = resolver_->Start(name_, kTypeTxt);
+      a_ = lookups_->Start(name_, dns::Type::kA);
+      txt_ = lookups_->Start(name_, dns::Type::kTxt);
       break;
   }
 }
 
 ZoneOutcome ZoneCheck::Outcome(const Deadline& deadline) {
-  using Status = LookupResult::Status;
+  using dns::Status;
   ZoneOutcome out;
   switch (zone_.kind) {
     case ZoneKind::kTxtList: {
-      const LookupResult& r = resolver_->Wait(txt_, deadline);
-      out.temporary_failure = r.status != Status::kDone;
-      out.listed = !out.temporary_failure && !r.txt.empty();
-      out.text = r.txt;
+      Status s = dns::ReadTxtText(lookups_->Wait(txt_, deadline), &out.text);
+      out.temporary_failure = s == Status::kTemporary;
+      out.listed = s == Status::kFound;
       break;
     }
     case ZoneKind::kAntiList: {
@@ -51,30 +63,33 @@ ZoneOutcome ZoneCheck::Outcome(const Deadline& deadline) {
         out.listed = literal_listed_;
         break;
       }
-      const LookupResult& r = resolver_->Wait(a_, deadline);
-      out.temporary_failure = r.status != Status::kDone;
-      out.listed = !out.temporary_failure && !r.a.empty();
+      std::vector<uint32_t> a;
+      Status s = dns::ReadIp4(lookups_->Wait(a_, deadline), &a);
+      out.temporary_failure = s == Status::kTemporary;
+      out.listed = s == Status::kFound;
       if (out.listed) {
-        code_ = r.a.front();
+        code_ = a.front();
         out.code = *code_;
       }
       break;
     }
     case ZoneKind::kRangeList: {
-      const LookupResult& r = resolver_->Wait(a_, deadline);
-      out.temporary_failure = r.status != Status::kDone;
+      std::vector<uint32_t> a;
+      out.temporary_failure = dns::ReadIp4(lookups_->Wait(a_, deadline), &a) == Status::kTemporary;
       if (out.temporary_failure) break;
-      for (uint32_t a : r.a) {
-        if (a >= zone_.low && a <= zone_.high) {
-          code_ = a;
+      for (uint32_t code : a) {
+        if (code >= zone_.low && code <= zone_.high) {
+          code_ = code;
           break;
         }
       }
       out.listed = code_.has_value();
       if (!out.listed) break;
       out.code = *code_;
-      const LookupResult& t = resolver_->Wait(txt_, deadline);
-      if (t.status == Status::kDone) out.text = t.txt;
+      std::string text;
+      if (dns::ReadTxtText(lookups_->Wait(txt_, deadline), &text) != Status::kTemporary) {
+        out.text = std::move(text);
+      }
       break;
     }
   }

@@ -1,5 +1,5 @@
 // One DNSBL zone asked about one name: starts its lookups on a shared
-// ParallelResolver at once and turns the answers into a ZoneOutcome when
+// dns::Lookups at once and turns the answers into a ZoneOutcome when
 // asked (so all zones run in parallel and are judged in option order).
 #ifndef MAILSUITE_RBLCHECK_ZONE_CHECK_H_
 #define MAILSUITE_RBLCHECK_ZONE_CHECK_H_
@@ -11,16 +11,21 @@
 #include <string_view>
 
 #include "deadline.h"
-#include "rblcheck/dns_lookup.h"
+#include "dns_lookup.h"
 #include "rblcheck/rbl_policy.h"
 
 namespace ms::rbl {
+
+// The overall bound on one lookup, in milliseconds: $MAILSUITE_DNS_TIMEOUT
+// (seconds, decimals allowed) or 10 s.  The reference has none (djbdns
+// gives up after 60 s per server).
+int64_t LookupTimeoutMs();
 
 class ZoneCheck {
  public:
   // prefix: the reversed address with its trailing dot ("4.3.2.1.") or a
   // domain followed by a dot.
-  ZoneCheck(ParallelResolver* resolver, std::string_view prefix, const ZoneOption& zone);
+  ZoneCheck(dns::Lookups* lookups, std::string_view prefix, const ZoneOption& zone);
   ZoneOutcome Outcome(const Deadline& deadline);
   // The A record that listed (range zones) or anti-listed, when one did.
   std::optional<uint32_t> code() const { return code_; }
@@ -28,7 +33,7 @@ class ZoneCheck {
 
  private:
   static constexpr size_t kNone = static_cast<size_t>(-1);
-  ParallelResolver* resolver_;
+  dns::Lookups* lookups_;
   const ZoneOption& zone_;
   std::string name_;
   size_t txt_ = kNone;

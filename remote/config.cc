@@ -1,4 +1,4 @@
-#include "config.h"
+#include "remote/config.h"
 
 #include <unistd.h>
 

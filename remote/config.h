@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "control.h"
-#include "delivery.h"
-#include "delivery_plan.h"
+#include "remote/delivery.h"
+#include "remote/delivery_plan.h"
 #include "result.h"
-#include "smtproutes.h"
+#include "remote/smtproutes.h"
 
 namespace ms::remote {
 

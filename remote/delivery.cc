@@ -1,7 +1,8 @@
-#include "delivery.h"
+#include "remote/delivery.h"
 
 #include "log.h"
-#include "transport.h"
+#include "byte_stream.h"
+#include "remote/tcp_connect.h"
 
 namespace ms::remote {
 
@@ -37,12 +38,13 @@ void Deliver(const std::vector<Target>& targets, const DeliveryConfig& config, c
       any_temporary = true;
       continue;
     }
-    SocketTransport transport(std::move(*fd));
+    UniqueFd socket = std::move(*fd);
+    FdStream transport(socket.get(), socket.get());
     SmtpSession session(transport, peer, config.session);
     // An address literal route ("[192.0.2.1]") is checked as that address.
     std::string_view name = target.host;
     if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
-    session.set_tls_peer(transport.fd(), std::string(name));
+    session.set_tls_peer(socket.get(), std::string(name));
     AttemptResult result = session.Run(sender, recipients, message, report);
     if (result.kind == AttemptResult::kDone) {
       LogAttempt(target, std::string(1, report->MessageLetter()), report->message_text(), session.tls_result());

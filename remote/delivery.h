@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "delivery_plan.h"
-#include "report.h"
-#include "smtp_session.h"
-#include "stored_message.h"
+#include "remote/delivery_plan.h"
+#include "remote/report.h"
+#include "remote/smtp_session.h"
+#include "remote/stored_message.h"
 
 namespace ms::remote {
 

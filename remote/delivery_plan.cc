@@ -1,4 +1,4 @@
-#include "delivery_plan.h"
+#include "remote/delivery_plan.h"
 
 #include <algorithm>
 

@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "resolver.h"
+#include "remote/resolver.h"
 #include "ip_address.h"
-#include "smtproutes.h"
+#include "remote/smtproutes.h"
 
 namespace ms::remote {
 

@@ -11,16 +11,16 @@
 
 #include "become_user.h"
 #include "address.h"
-#include "config.h"
+#include "remote/config.h"
 #include "control.h"
-#include "delivery.h"
-#include "delivery_plan.h"
-#include "resolver.h"
+#include "remote/delivery.h"
+#include "remote/delivery_plan.h"
+#include "remote/resolver.h"
 #include "fd.h"
 #include "log.h"
-#include "privileges.h"
-#include "report.h"
-#include "stored_message.h"
+#include "remote/privileges.h"
+#include "remote/report.h"
+#include "remote/stored_message.h"
 #include "version.h"
 
 namespace {

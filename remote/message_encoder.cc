@@ -1,4 +1,4 @@
-#include "message_encoder.h"
+#include "remote/message_encoder.h"
 
 namespace ms::remote {
 

@@ -1,4 +1,4 @@
-#include "reply.h"
+#include "remote/reply.h"
 
 #include <algorithm>
 

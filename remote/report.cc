@@ -1,4 +1,4 @@
-#include "report.h"
+#include "remote/report.h"
 
 namespace ms::remote {
 

@@ -1,13 +1,14 @@
-// DNS for mailsuite-remote through libowfat's dns_transmit (so DNSCACHEIP
-// is honoured as everywhere in the suite), with our own overall deadline
-// instead of djbdns' 1+3+11+45 s retry ladder, and CNAME chains followed.
+// DNS for mailsuite-remote through lib/dns (libowfat's dns_transmit, so
+// DNSCACHEIP is honoured as everywhere in the suite), with our own overall
+// deadline instead of djbdns' 1+3+11+45 s retry ladder, and CNAME chains
+// followed.
 //
 // Results are three-valued, because the difference decides between a
 // bounce and a retry: kOk (possibly with no records: the name exists
 // without that type), kNxDomain (the name does not exist: permanent),
-// kTemporary (timeout, SERVFAIL — libowfat keeps waiting through those —,
-// no configured resolver, malformed packet, CNAME loop).  A truncated UDP
-// answer is retried over TCP by libowfat.
+// kTemporary (timeout, every server failed, no configured resolver,
+// malformed packet, CNAME loop).  A truncated UDP answer is retried over
+// TCP by libowfat.
 #ifndef MAILSUITE_REMOTE_RESOLVER_H_
 #define MAILSUITE_REMOTE_RESOLVER_H_
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "deadline.h"
+#include "dns_lookup.h"
 #include "ip_address.h"
 
 namespace ms::remote {
@@ -49,33 +51,13 @@ class Resolver {
   AddressAnswer Addresses(std::string_view name);
 
  private:
-  struct Raw {
-    DnsStatus status = DnsStatus::kTemporary;
-    std::string packet;
-    std::string error;
-  };
-  Raw Query(std::string_view name, const char qtype[2]);
-  // Queries name for qtype, following CNAMEs (in the answer or by asking
-  // again); calls take(packet, owner_name_in_wire_form) for the final one.
+  // Queries name for type, following CNAMEs (in the answer or by asking
+  // again); calls take(records) for the end of the chain.
   template <typename Take>
-  DnsStatus Follow(std::string_view name, const char qtype[2], std::string* error, Take take);
+  DnsStatus Follow(std::string_view name, dns::Type type, std::string* error, Take take);
 
   int timeout_ms_;
 };
-
-// Packet parsing, exposed for tests.  The records of type qtype owned by
-// name (wire form), after following CNAMEs inside the packet from name;
-// *final_name gets the end of the chain (wire form).  False if malformed.
-struct RawRecord {
-  std::string rdata_name;    // MX exchange / CNAME target (wire form)
-  unsigned preference = 0;   // MX
-  std::string rdata;         // A / AAAA bytes
-};
-bool ParseAnswers(std::string_view packet, std::string_view name_wire, const char qtype[2],
-                  std::vector<RawRecord>* records, std::string* final_name);
-// Wire form <-> dotted text (lower case, no final dot).
-std::string WireFromDotted(std::string_view dotted);
-std::string DottedFromWire(std::string_view wire);
 
 }  // namespace ms::remote
 

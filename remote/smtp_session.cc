@@ -1,8 +1,9 @@
-#include "smtp_session.h"
+#include "remote/smtp_session.h"
 
 #include <algorithm>
 
 #include "address.h"
+#include "text.h"
 #include "tls.h"
 
 namespace ms::remote {
@@ -17,32 +18,6 @@ Outcome OutcomeOf(const Reply& reply) {
   return Outcome::kTemporary;  // 4xx, and 3xx where it makes no sense
 }
 
-bool ParseSize(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 19) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  *value = v;
-  return true;
-}
-
-class TlsTransport final : public Transport {
- public:
-  explicit TlsTransport(std::unique_ptr<TlsStream> stream) : stream_(std::move(stream)) {}
-  ssize_t Read(char* buf, size_t len, const Deadline& deadline) override {
-    return stream_->Read(buf, len, deadline);
-  }
-  bool Write(std::string_view data, const Deadline& deadline, bool* timed_out) override {
-    bool ok = stream_->Write(data, deadline);
-    *timed_out = !ok && stream_->last_error() == "timeout";
-    return ok;
-  }
-
- private:
-  std::unique_ptr<TlsStream> stream_;
-};
 
 }  // namespace
 
@@ -60,14 +35,13 @@ Extensions ParseEhloReply(const Reply& reply) {
     if (keyword == "starttls") e.starttls = true;
     if (keyword == "size") {
       e.size = true;
-      uint64_t limit = 0;
-      if (ParseSize(param, &limit)) e.size_limit = limit;
+      if (auto limit = ParseDecimal(param, UINT64_MAX, 19)) e.size_limit = *limit;
     }
   }
   return e;
 }
 
-SmtpSession::SmtpSession(Transport& transport, std::string peer, const SessionConfig& config)
+SmtpSession::SmtpSession(ByteStream& transport, std::string peer, const SessionConfig& config)
     : transport_(&transport), peer_(std::move(peer)), config_(config) {}
 
 SmtpSession::Io SmtpSession::ReadReply(Reply* reply) {
@@ -192,8 +166,8 @@ bool SmtpSession::StartTls(Extensions* extensions, AttemptResult* next) {
   bool verified = (*stream)->peer_verified();
   tls_result_ = (*stream)->version() + " " + (*stream)->cipher() + (verified ? " verified" : " unverified");
   std::string verify_error = verified ? "" : (*stream)->verify_error();
-  tls_transport_ = std::make_unique<TlsTransport>(std::move(*stream));
-  transport_ = tls_transport_.get();
+  tls_stream_ = std::move(*stream);
+  transport_ = tls_stream_.get();
   parser_ = ReplyParser();  // nothing sent before TLS counts after it
   if (config_.tls.require_verified && !verified) {
     next->reason = "The TLS certificate of " + peer_ + " does not verify (" + verify_error +
@@ -242,6 +216,88 @@ SmtpSession::Io SmtpSession::SendMessage(StoredMessage& message, Reply* reply, b
   return ReadReply(reply);
 }
 
+namespace {
+
+// MAIL FROM with SIZE= and BODY= as far as the server announced them.
+std::string MailCommand(const std::string& sender, const Extensions& ext, const MessageFacts& facts) {
+  std::string mail = "MAIL FROM:<" + sender + ">";
+  if (ext.size) mail += " SIZE=" + std::to_string(facts.crlf_size);
+  if (ext.eight_bit_mime && facts.eight_bit) mail += " BODY=8BITMIME";
+  return mail + "\r\n";
+}
+
+}  // namespace
+
+SmtpSession::Io SmtpSession::SendEnvelope(const std::string& mail, const std::vector<std::string>& recipients,
+                                          bool pipelining, EnvelopeReplies* out, const char** when) {
+  std::vector<std::string> rcpt_commands;
+  for (const std::string& r : recipients) rcpt_commands.push_back("RCPT TO:<" + r + ">\r\n");
+  out->rcpt.assign(recipients.size(), Reply());
+  Io io;
+  if (pipelining) {
+    std::string batch = mail;
+    for (const std::string& c : rcpt_commands) batch += c;
+    batch += "DATA\r\n";
+    out->data_sent = true;
+    *when = "while sending the envelope";
+    if ((io = Send(batch)) != Io::kOk) return io;
+    *when = "after MAIL FROM";
+    if ((io = ReadReply(&out->mail)) != Io::kOk) return io;
+    *when = "after RCPT TO";
+    for (Reply& r : out->rcpt) {
+      if ((io = ReadReply(&r)) != Io::kOk) return io;
+    }
+    *when = "after DATA";
+    return ReadReply(&out->data);
+  }
+  *when = "after MAIL FROM";
+  if ((io = Send(mail)) != Io::kOk || (io = ReadReply(&out->mail)) != Io::kOk) return io;
+  if (!out->mail.Positive()) return Io::kOk;
+  bool any = false;
+  *when = "after RCPT TO";
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    if ((io = Send(rcpt_commands[i])) != Io::kOk || (io = ReadReply(&out->rcpt[i])) != Io::kOk) return io;
+    any |= out->rcpt[i].Positive();
+  }
+  if (!any) return Io::kOk;
+  out->data_sent = true;
+  *when = "after DATA";
+  if ((io = Send("DATA\r\n")) != Io::kOk) return io;
+  return ReadReply(&out->data);
+}
+
+void SmtpSession::AbandonData(const EnvelopeReplies& replies) {
+  if (replies.data_sent && replies.data.code == 354) {
+    Reply ignored;
+    if (Send(".\r\n") == Io::kOk) ReadReply(&ignored);
+  }
+}
+
+void SmtpSession::Transmit(StoredMessage& message, const std::vector<size_t>& accepted, Report* report) {
+  auto set_accepted = [&](Outcome outcome, const std::string& text) {
+    for (size_t i : accepted) report->SetRecipient(i, outcome, text);
+    report->SetMessageText(text);
+  };
+  Reply final_reply;
+  bool read_failed = false;
+  Io io = SendMessage(message, &final_reply, &read_failed);
+  if (read_failed) {
+    set_accepted(Outcome::kTemporary, "Unable to read the message from the queue.");
+    return;  // close without the final dot: the server must discard it
+  }
+  if (io != Io::kOk) {
+    set_accepted(Outcome::kTemporary, Describe(io, "during DATA (the message may be delivered twice)"));
+    return;
+  }
+  if (final_reply.Positive()) {
+    set_accepted(Outcome::kAccepted, peer_ + " accepted the message: " + final_reply.Joined());
+    report->SetMessageAccepted(true);
+  } else {
+    set_accepted(OutcomeOf(final_reply), Said(final_reply, "end of DATA"));
+  }
+  Quit();
+}
+
 AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std::string>& recipients,
                                StoredMessage& message, Report* report) {
   Extensions ext;
@@ -258,75 +314,24 @@ AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std:
     return result;
   }
 
-  std::string mail = "MAIL FROM:<" + sender + ">";
-  if (ext.size) mail += " SIZE=" + std::to_string(facts.crlf_size);
-  if (ext.eight_bit_mime && facts.eight_bit) mail += " BODY=8BITMIME";
-  mail += "\r\n";
-  std::vector<std::string> rcpt_commands;
-  for (const std::string& r : recipients) rcpt_commands.push_back("RCPT TO:<" + r + ">\r\n");
-
-  // Replies for MAIL, each RCPT and DATA.  Without PIPELINING we stop
-  // asking once MAIL fails or no recipient is left.
-  Reply mail_reply, data_reply;
-  std::vector<Reply> rcpt_replies(recipients.size());
-  bool data_sent = false;
-  auto lost = [&](Io io, const char* when) {
+  EnvelopeReplies replies;
+  const char* when = "";
+  if (Io io = SendEnvelope(MailCommand(sender, ext, facts), recipients, ext.pipelining, &replies, &when);
+      io != Io::kOk) {
     report->SetAll(Outcome::kTemporary, Describe(io, when));
     report->SetMessageText(Describe(io, when));
     return result;
-  };
-  Io io;
-  if (ext.pipelining) {
-    std::string batch = mail;
-    for (const std::string& c : rcpt_commands) batch += c;
-    batch += "DATA\r\n";
-    data_sent = true;
-    if ((io = Send(batch)) != Io::kOk) return lost(io, "while sending the envelope");
-    if ((io = ReadReply(&mail_reply)) != Io::kOk) return lost(io, "after MAIL FROM");
-    for (Reply& r : rcpt_replies) {
-      if ((io = ReadReply(&r)) != Io::kOk) return lost(io, "after RCPT TO");
-    }
-    if ((io = ReadReply(&data_reply)) != Io::kOk) return lost(io, "after DATA");
-  } else {
-    if ((io = Send(mail)) != Io::kOk || (io = ReadReply(&mail_reply)) != Io::kOk) {
-      return lost(io, "after MAIL FROM");
-    }
-    if (mail_reply.Positive()) {
-      bool any = false;
-      for (size_t i = 0; i < recipients.size(); ++i) {
-        if ((io = Send(rcpt_commands[i])) != Io::kOk || (io = ReadReply(&rcpt_replies[i])) != Io::kOk) {
-          return lost(io, "after RCPT TO");
-        }
-        any |= rcpt_replies[i].Positive();
-      }
-      if (any) {
-        data_sent = true;
-        if ((io = Send("DATA\r\n")) != Io::kOk || (io = ReadReply(&data_reply)) != Io::kOk) {
-          return lost(io, "after DATA");
-        }
-      }
-    }
   }
-
-  // A pipelining server may say 354 although nothing is acceptable; it
-  // then gets an empty message, which it must refuse (RFC 2920 section 3.1).
-  auto abandon_data = [&]() {
-    if (data_sent && data_reply.code == 354) {
-      Reply ignored;
-      if (Send(".\r\n") == Io::kOk) ReadReply(&ignored);
-    }
-  };
-
-  if (!mail_reply.Positive()) {
-    report->SetAll(OutcomeOf(mail_reply), Said(mail_reply, "MAIL FROM"));
-    report->SetMessageText(Said(mail_reply, "MAIL FROM"));
-    abandon_data();
+  if (!replies.mail.Positive()) {
+    report->SetAll(OutcomeOf(replies.mail), Said(replies.mail, "MAIL FROM"));
+    report->SetMessageText(Said(replies.mail, "MAIL FROM"));
+    AbandonData(replies);
     Quit();
     return result;
   }
   std::vector<size_t> accepted;
   for (size_t i = 0; i < recipients.size(); ++i) {
-    const Reply& r = rcpt_replies[i];
+    const Reply& r = replies.rcpt[i];
     if (r.Positive()) {
       accepted.push_back(i);
     } else {
@@ -335,38 +340,19 @@ AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std:
   }
   if (accepted.empty()) {
     report->SetMessageText(peer_ + " accepted none of the recipients.");
-    abandon_data();
+    AbandonData(replies);
     Quit();
     return result;
   }
-  auto set_accepted = [&](Outcome outcome, const std::string& text) {
+  if (replies.data.code != 354) {
+    std::string text = Said(replies.data, "DATA");
+    Outcome outcome = replies.data.Permanent() ? Outcome::kPermanent : Outcome::kTemporary;
     for (size_t i : accepted) report->SetRecipient(i, outcome, text);
     report->SetMessageText(text);
-  };
-  if (data_reply.code != 354) {
-    set_accepted(data_reply.Permanent() ? Outcome::kPermanent : Outcome::kTemporary,
-                 Said(data_reply, "DATA"));
     Quit();
     return result;
   }
-  Reply final_reply;
-  bool read_failed = false;
-  io = SendMessage(message, &final_reply, &read_failed);
-  if (read_failed) {
-    set_accepted(Outcome::kTemporary, "Unable to read the message from the queue.");
-    return result;  // close without the final dot: the server must discard it
-  }
-  if (io != Io::kOk) {
-    set_accepted(Outcome::kTemporary, Describe(io, "during DATA (the message may be delivered twice)"));
-    return result;
-  }
-  if (final_reply.Positive()) {
-    set_accepted(Outcome::kAccepted, peer_ + " accepted the message: " + final_reply.Joined());
-    report->SetMessageAccepted(true);
-  } else {
-    set_accepted(OutcomeOf(final_reply), Said(final_reply, "end of DATA"));
-  }
-  Quit();
+  Transmit(message, accepted, report);
   return result;
 }
 

@@ -10,10 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "reply.h"
-#include "report.h"
-#include "stored_message.h"
-#include "transport.h"
+#include "byte_stream.h"
+#include "remote/reply.h"
+#include "remote/report.h"
+#include "remote/stored_message.h"
+#include "tls.h"
 
 namespace ms::remote {
 
@@ -57,7 +58,7 @@ struct AttemptResult {
 class SmtpSession {
  public:
   // peer: "host[ip]", used in every text.
-  SmtpSession(Transport& transport, std::string peer, const SessionConfig& config);
+  SmtpSession(ByteStream& transport, std::string peer, const SessionConfig& config);
   AttemptResult Run(const std::string& sender, const std::vector<std::string>& recipients,
                     StoredMessage& message, Report* report);
   // The socket under transport and the server's host name: without them
@@ -83,10 +84,26 @@ class SmtpSession {
   bool StartTls(Extensions* extensions, AttemptResult* next);
   // Sends the message (after 354) and reads the final reply.
   Io SendMessage(StoredMessage& message, Reply* reply, bool* read_failed);
+  // Replies for MAIL, each RCPT and DATA.  Without PIPELINING we stop
+  // asking once MAIL fails or no recipient is left.
+  struct EnvelopeReplies {
+    Reply mail, data;
+    std::vector<Reply> rcpt;
+    bool data_sent = false;
+  };
+  // Sends the envelope and DATA; on a failure *when says after what.
+  Io SendEnvelope(const std::string& mail, const std::vector<std::string>& recipients, bool pipelining,
+                  EnvelopeReplies* out, const char** when);
+  // A pipelining server may say 354 although nothing is acceptable; it
+  // then gets an empty message, which it must refuse (RFC 2920 section 3.1).
+  void AbandonData(const EnvelopeReplies& replies);
+  // After 354: the message, the final reply reported for the accepted
+  // recipients, QUIT.
+  void Transmit(StoredMessage& message, const std::vector<size_t>& accepted, Report* report);
   void Quit();
 
-  Transport* transport_;
-  std::unique_ptr<Transport> tls_transport_;
+  ByteStream* transport_;
+  std::unique_ptr<TlsStream> tls_stream_;
   int tls_fd_ = -1;
   std::string tls_host_;
   std::string tls_result_ = "none";

@@ -1,4 +1,4 @@
-#include "smtproutes.h"
+#include "remote/smtproutes.h"
 
 #include "address.h"
 #include "ip_address.h"

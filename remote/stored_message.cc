@@ -1,4 +1,4 @@
-#include "stored_message.h"
+#include "remote/stored_message.h"
 
 #include <cerrno>
 #include <cstring>

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "message_encoder.h"
+#include "remote/message_encoder.h"
 #include "message_input.h"
 #include "result.h"
 

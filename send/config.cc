@@ -30,35 +30,17 @@ Result<SendConfig> LoadSendConfig(const Control& control) {
   c.me = *me;
   // Every read below may fail only on an unreadable file; the first error
   // wins and names the file.
-  Error first;
-  bool failed = false;
-  auto line = [&](std::string_view name, std::string_view fallback) -> std::string {
-    auto v = control.Line(name, fallback);
-    if (!v) {
-      if (!failed) first = v.error();
-      failed = true;
-      return std::string(fallback);
-    }
-    return *v;
+  FirstError errors;
+  auto line = [&](std::string_view name, std::string_view fallback) {
+    return errors.Take(control.Line(name, fallback), std::string(fallback));
   };
   auto lines = [&](std::string_view name, std::vector<std::string> fallback) {
-    auto v = control.Lines(name);
-    if (!v) {
-      if (!failed) first = v.error();
-      failed = true;
-      return fallback;
-    }
+    std::vector<std::string> v = errors.Take(control.Lines(name), fallback);
     // qmail: a missing (or empty) locals means `me`.
-    return v->empty() ? fallback : *v;
+    return v.empty() ? fallback : v;
   };
   auto number = [&](std::string_view name, long fallback, long min, long max) {
-    auto v = control.Number(name, fallback, min, max);
-    if (!v) {
-      if (!failed) first = v.error();
-      failed = true;
-      return fallback;
-    }
-    return *v;
+    return errors.Take(control.Number(name, fallback, min, max), fallback);
   };
   c.locals = Lowered(lines("locals", {c.me}));
   c.virtualdomains = ParseVirtualDomains(lines("virtualdomains", {}));
@@ -77,7 +59,7 @@ Result<SendConfig> LoadSendConfig(const Control& control) {
   c.queuescan = number("queuescan", 300, 1, 86400);
   c.retrylocal = number("retrylocal", 10, 1, 3600);
   c.retryremote = number("retryremote", 20, 1, 3600);
-  if (failed) return first;
+  if (errors.failed()) return errors.error();
   return c;
 }
 

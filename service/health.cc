@@ -1,4 +1,4 @@
-#include "health.h"
+#include "service/health.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,4 +1,4 @@
-#include "instance.h"
+#include "service/instance.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "log_record.h"
+#include "service/log_record.h"
 
 #include <charconv>
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "health.h"
+#include "service/health.h"
 #include "version.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "stats.h"
+#include "service/stats.h"
 
 #include <ctime>
 

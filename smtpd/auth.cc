@@ -150,23 +150,22 @@ std::optional<std::string> Auth::Challenge(std::string_view prompt, Session& ses
     session.End("write error");
     return std::nullopt;
   }
-  std::string line;
-  bool too_long = false;
-  ReadStatus s = session.input().ReadLine(&line, kMaxResponseLine, &too_long,
-                                          Deadline::AfterSeconds(session.config().timeout_seconds));
-  if (s != ReadStatus::kOk) {
-    session.End(s == ReadStatus::kTimeout ? "timeout" : s == ReadStatus::kEof ? "eof" : "read error");
+  std::string_view line;
+  ReadStatus s = session.input().Next(&line, kMaxResponseLine,
+                                      Deadline::AfterSeconds(session.config().timeout_seconds));
+  if (s == ReadStatus::kTooLong) {
+    session.Reply("500 5.5.6 authentication exchange line too long");
     return std::nullopt;
   }
-  if (too_long) {
-    session.Reply("500 5.5.6 authentication exchange line too long");
+  if (s != ReadStatus::kOk) {
+    session.End(s == ReadStatus::kTimeout ? "timeout" : s == ReadStatus::kEof ? "eof" : "read error");
     return std::nullopt;
   }
   if (line == "*") {
     session.Reply("501 5.0.0 authentication cancelled");
     return std::nullopt;
   }
-  return line;
+  return std::string(line);
 }
 
 void Auth::Authenticate(std::string_view arg, Session& session) {

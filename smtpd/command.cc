@@ -1,18 +1,11 @@
 #include "smtpd/command.h"
 
-#include <charconv>
 
 #include "text.h"
 
 namespace ms::smtpd {
 
 namespace {
-
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 struct VerbName {
   std::string_view name;
@@ -58,7 +51,7 @@ bool SplitPath(std::string_view text, std::string_view* path, std::string_view* 
 PathArgError ParsePathPart(std::string_view text, bool reverse, Path* out,
                            std::string_view* params) {
   std::string_view path_text;
-  if (!SplitPath(TrimBlanks(text), &path_text, params)) return PathArgError::kSyntax;
+  if (!SplitPath(Trim(text), &path_text, params)) return PathArgError::kSyntax;
   std::string wrapped;
   if (path_text.front() != '<') {
     wrapped = "<" + std::string(path_text) + ">";
@@ -76,11 +69,6 @@ PathArgError ParsePathPart(std::string_view text, bool reverse, Path* out,
   return PathArgError::kNone;
 }
 
-bool ParseDecimal(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 19) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
 
 }  // namespace
 
@@ -96,7 +84,7 @@ Command ParseCommand(std::string_view line) {
       break;
     }
   }
-  if (end != std::string_view::npos) command.arg = TrimBlanks(line.substr(end));
+  if (end != std::string_view::npos) command.arg = Trim(line.substr(end));
   return command;
 }
 
@@ -105,16 +93,19 @@ PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
   std::string_view params;
   PathArgError e = ParsePathPart(arg.substr(5), true, &out->path, &params);
   if (e != PathArgError::kNone) return e;
-  params = TrimBlanks(params);
+  params = Trim(params);
   while (!params.empty()) {
     size_t sp = params.find(' ');
     std::string_view param = params.substr(0, sp);
-    params = sp == std::string_view::npos ? std::string_view() : TrimBlanks(params.substr(sp));
+    params = sp == std::string_view::npos ? std::string_view() : Trim(params.substr(sp));
     size_t eq = param.find('=');
     std::string_view key = param.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
     if (EqualsIgnoringCase(key, "SIZE")) {
-      if (eq == std::string_view::npos || !ParseDecimal(value, &out->size)) return PathArgError::kBadParam;
+      if (eq == std::string_view::npos) return PathArgError::kBadParam;
+      std::optional<uint64_t> size = ParseDecimal(value, UINT64_MAX, 19);
+      if (!size) return PathArgError::kBadParam;
+      out->size = *size;
       out->has_size = true;
     } else if (EqualsIgnoringCase(key, "BODY")) {
       if (EqualsIgnoringCase(value, "8BITMIME")) out->body_8bit = true;
@@ -135,7 +126,7 @@ PathArgError ParseRcptArgs(std::string_view arg, RcptArgs* out) {
   std::string_view params;
   PathArgError e = ParsePathPart(arg.substr(3), false, &out->path, &params);
   if (e != PathArgError::kNone) return e;
-  if (!TrimBlanks(params).empty()) return PathArgError::kUnknownParam;
+  if (!Trim(params).empty()) return PathArgError::kUnknownParam;
   return PathArgError::kNone;
 }
 

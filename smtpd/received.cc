@@ -1,10 +1,10 @@
 #include "smtpd/received.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+
+#include "ip_address.h"
 
 namespace ms::smtpd {
 
@@ -30,16 +30,10 @@ std::string SafeField(std::string_view text) {
 std::string AddressLiteralText(std::string_view ip) {
   std::string text(ip.substr(0, 64));
   if (text.find(':') == std::string::npos) return SafeField(text);
-  unsigned char buf[16];
-  if (inet_pton(AF_INET6, text.c_str(), buf) != 1) return SafeField(text);
-  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  char out[INET6_ADDRSTRLEN];
-  if (std::equal(kMapped, kMapped + 12, buf)) {
-    inet_ntop(AF_INET, buf + 12, out, sizeof out);
-    return out;
-  }
-  inet_ntop(AF_INET6, buf, out, sizeof out);
-  return std::string("IPv6:") + out;
+  auto address = IpAddress::Parse(text);
+  if (!address || !address->v6) return SafeField(text);
+  if (address->IsV4Mapped()) return address->Unmapped().ToString();
+  return "IPv6:" + address->ToString();
 }
 
 std::string Rfc5322Date(time_t when) {

@@ -1,8 +1,8 @@
 #include "smtpd/relay_policy.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
+
+#include "ip_address.h"
 
 namespace ms::smtpd {
 
@@ -11,14 +11,10 @@ namespace {
 // Parses an IPv4 or IPv6 text (IPv4-mapped IPv6 folded to IPv4) into a
 // comparable byte string; empty when it is not an address.
 std::string IpBytes(std::string text) {
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, text.c_str(), buf) == 1) return std::string(reinterpret_cast<char*>(buf), 4);
-  if (inet_pton(AF_INET6, text.c_str(), buf) == 1) {
-    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(buf, kMapped, 12) == 0) return std::string(reinterpret_cast<char*>(buf + 12), 4);
-    return std::string(reinterpret_cast<char*>(buf), 16);
-  }
-  return {};
+  auto address = IpAddress::Parse(text);
+  if (!address) return {};
+  IpAddress ip = address->Unmapped();
+  return std::string(reinterpret_cast<const char*>(ip.bytes.data()), ip.v6 ? 16 : 4);
 }
 
 bool IsOurDomain(const RelayConfig& config, const std::string& domain, bool* temp_fail) {

@@ -63,9 +63,9 @@ const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
 
 }  // namespace
 
-Session::Session(const Config& config, Transport* transport, SinkFactory sinks, SessionHooks hooks)
+Session::Session(const Config& config, ByteStream* transport, SinkFactory sinks, SessionHooks hooks)
     : config_(config), transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
-  input_.set_transport(transport);
+  input_.set_stream(transport);
   if (!hooks_.now) hooks_.now = [] { return ::time(nullptr); };
 }
 
@@ -95,9 +95,9 @@ void Session::Refuse(std::string_view what, std::string_view category, std::stri
   Reply(reply);
 }
 
-void Session::set_transport(Transport* transport) {
+void Session::set_transport(ByteStream* transport) {
   transport_ = transport;
-  input_.set_transport(transport);
+  input_.set_stream(transport);
 }
 
 void Session::ResetAfterTls() {
@@ -117,26 +117,28 @@ std::string Session::Run() {
   Reply("220 " + config_.greeting + " ESMTP");
   std::string line;
   while (end_reason_.empty()) {
-    // PIPELINING: replies wait until the client has nothing more queued.
-    if (!input_.HasPending() && !Flush()) {
+    // PIPELINING: replies wait until the client has no further whole
+    // command queued, and go out before any read that could block.
+    if (!input_.HasBufferedLine() && !Flush()) {
       end_reason_ = "write error";
       break;
     }
-    bool too_long = false;
-    ReadStatus status = input_.ReadLine(&line, kMaxCommandLine, &too_long, ClientDeadline());
+    std::string_view read;
+    ReadStatus status = input_.Next(&read, kMaxCommandLine, ClientDeadline());
     if (status == ReadStatus::kTimeout) {
       Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
       end_reason_ = "timeout";
       break;
     }
+    if (status == ReadStatus::kTooLong) {
+      Reply("500 5.5.2 line too long (512 octets at most)");
+      continue;
+    }
     if (status != ReadStatus::kOk) {
       end_reason_ = status == ReadStatus::kEof ? "eof" : "read error";
       break;
     }
-    if (too_long) {
-      Reply("500 5.5.2 line too long (512 octets at most)");
-      continue;
-    }
+    line.assign(read);  // a command (AUTH) may read further lines
     if (Dispatch(ParseCommand(line)) == Step::kStop) break;
   }
   Flush();

@@ -1,11 +1,11 @@
 // One SMTP session: the command state machine of RFC 5321 with the
 // extensions of EHLO, DATA streamed into a MessageSink, and one log line
-// per message and per session end.  I/O only through a Transport, the
+// per message and per session end.  I/O only through a ByteStream, the
 // queue only through a MessageSink: the fuzz target and the unit tests
 // drive the real state machine with memory-backed ones.
 //
 // Slots for STARTTLS and AUTH (the TLS issue): an Extension sees every
-// command first and adds EHLO keywords; it may replace the transport,
+// command first and adds EHLO keywords; it may replace the stream,
 // call ResetAfterTls() (drops pipelined input and all session state), and
 // set_authenticated(), which lets the client relay.
 #ifndef MAILSUITE_SMTPD_SESSION_H_
@@ -19,7 +19,8 @@
 #include "smtpd/command.h"
 #include "smtpd/config.h"
 #include "smtpd/queue_client.h"
-#include "smtpd/transport.h"
+#include "byte_stream.h"
+#include "line_reader.h"
 
 namespace ms::smtpd {
 
@@ -44,7 +45,7 @@ struct SessionHooks {
 
 class Session {
  public:
-  Session(const Config& config, Transport* transport, SinkFactory sinks, SessionHooks hooks);
+  Session(const Config& config, ByteStream* transport, SinkFactory sinks, SessionHooks hooks);
 
   // Greets, runs commands until QUIT, end of input, a timeout or a write
   // error; logs the end.  Returns the reason ("quit", "eof", "timeout", ...).
@@ -57,8 +58,8 @@ class Session {
   void Refuse(std::string_view what, std::string_view category, std::string_view argument,
               std::string_view reply);
   bool Flush();
-  InputBuffer& input() { return input_; }
-  void set_transport(Transport* transport);
+  LineReader& input() { return input_; }
+  void set_transport(ByteStream* transport);
   void ResetAfterTls();
   void set_authenticated(bool value) { authenticated_ = value; }
   bool authenticated() const { return authenticated_; }
@@ -84,10 +85,10 @@ class Session {
   Deadline ClientDeadline() const;
 
   const Config& config_;
-  Transport* transport_;
+  ByteStream* transport_;
   SinkFactory sinks_;
   SessionHooks hooks_;
-  InputBuffer input_;
+  LineReader input_;
   std::string output_;
   std::vector<Extension*> extensions_;
   std::string end_reason_;

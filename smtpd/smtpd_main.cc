@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "become_user.h"
+#include "byte_stream.h"
 #include "control.h"
 #include "log.h"
 #include "paths.h"
@@ -17,7 +18,6 @@
 #include "smtpd/queue_helper.h"
 #include "smtpd/session.h"
 #include "smtpd/starttls.h"
-#include "smtpd/transport.h"
 
 namespace ms::smtpd {
 namespace {
@@ -47,7 +47,7 @@ int RunSmtpd(int argc, char** argv, int helper_socket) {
   }
   // A queue program or client that goes away shows up as a write error.
   IgnoreSignal(SIGPIPE);
-  FdTransport transport(0, 1);
+  FdStream transport(0, 1);
   Control control;
   auto config = LoadConfig(control, GetEnv);
   auto auth_config = LoadAuthConfig(control, GetEnv, std::vector<std::string>(argv + 1, argv + argc));

@@ -10,7 +10,7 @@ void StartTls::AddEhloKeywords(const Session& session, std::vector<std::string>*
 
 std::string StartTls::Description() const {
   if (!active()) return "";
-  return transport_->stream().version() + " " + transport_->stream().cipher();
+  return stream_->version() + " " + stream_->cipher();
 }
 
 bool StartTls::Handle(const Command& command, Session& session) {
@@ -52,14 +52,14 @@ bool StartTls::Handle(const Command& command, Session& session) {
     session.End("tls handshake failed");
     return true;
   }
-  transport_ = std::make_unique<TlsTransport>(std::move(*stream));
-  session.set_transport(transport_.get());
+  stream_ = std::move(*stream);
+  session.set_transport(stream_.get());
   session.ResetAfterTls();
   session.set_authenticated(false);
   session.set_protocol(ReceivedProtocol(Description(), false));
   LogLine("tls").Add("ip", session.config().remote_ip).Add("result", "ok")
-      .Add("version", transport_->stream().version())
-      .Add("cipher", transport_->stream().cipher()).Emit();
+      .Add("version", stream_->version())
+      .Add("cipher", stream_->cipher()).Emit();
   return true;
 }
 

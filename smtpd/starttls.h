@@ -17,22 +17,6 @@
 
 namespace ms::smtpd {
 
-// A Transport over an established TLS stream.
-class TlsTransport : public Transport {
- public:
-  explicit TlsTransport(std::unique_ptr<TlsStream> stream) : stream_(std::move(stream)) {}
-  ssize_t Read(char* buf, size_t len, const Deadline& deadline) override {
-    return stream_->Read(buf, len, deadline);
-  }
-  bool Write(std::string_view data, const Deadline& deadline) override {
-    return stream_->Write(data, deadline);
-  }
-  const TlsStream& stream() const { return *stream_; }
-
- private:
-  std::unique_ptr<TlsStream> stream_;
-};
-
 class StartTls : public Extension {
  public:
   // The control directory; fds of the client connection.
@@ -43,7 +27,7 @@ class StartTls : public Extension {
   void AddEhloKeywords(const Session& session, std::vector<std::string>* keywords) override;
   bool Handle(const Command& command, Session& session) override;
 
-  bool active() const { return transport_ != nullptr; }
+  bool active() const { return stream_ != nullptr; }
   // "TLSv1.3 TLS_AES_256_GCM_SHA384", empty before TLS.
   std::string Description() const;
 
@@ -52,7 +36,7 @@ class StartTls : public Extension {
   int in_fd_;
   int out_fd_;
   bool offered_;
-  std::unique_ptr<TlsTransport> transport_;
+  std::unique_ptr<TlsStream> stream_;
 };
 
 // The Received: protocol of RFC 3848 (ESMTP, ESMTPS, ESMTPA, ESMTPSA),

@@ -1,6 +1,5 @@
 #include "tcpserver/tcp_connection.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "fd.h"
+#include "ip_address.h"
 #include "log.h"
 #include "server_cert.h"
 #include "smtpd/queue_helper.h"
@@ -31,23 +31,14 @@ struct Endpoint {
 
 Endpoint Describe(const sockaddr_storage& address) {
   Endpoint e;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (address.ss_family == AF_INET6) {
-    const auto* a = reinterpret_cast<const sockaddr_in6*>(&address);
-    ::inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-    e.port = std::to_string(ntohs(a->sin6_port));
-    e.v6 = true;
-    // An IPv4 client of a dual-stack socket is reported as IPv4.
-    if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) {
-      ::inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], text, sizeof text);
-      e.v6 = false;
-    }
-  } else {
-    const auto* a = reinterpret_cast<const sockaddr_in*>(&address);
-    ::inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-    e.port = std::to_string(ntohs(a->sin_port));
-  }
-  e.ip = text;
+  uint16_t port = 0;
+  std::optional<IpAddress> ip = IpAddress::FromSockaddr(address, &port);
+  if (!ip) return e;
+  // An IPv4 client of a dual-stack socket is reported as IPv4.
+  IpAddress shown = ip->Unmapped();
+  e.ip = shown.ToString();
+  e.port = std::to_string(port);
+  e.v6 = shown.v6;
   return e;
 }
 

@@ -1,6 +1,5 @@
 #include "tcpserver/tcp_listener.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,30 +14,17 @@
 
 #include "child.h"
 #include "deadline.h"
+#include "ip_address.h"
 #include "log.h"
 #include "signals.h"
 
 namespace ms::smtpd {
 
 Result<UniqueFd> BindListener(const std::string& host, uint16_t port, int backlog) {
-  sockaddr_storage address{};
-  socklen_t length = 0;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-  if (host == "0") {
-    v4->sin_family = AF_INET;
-    v4->sin_addr.s_addr = htonl(INADDR_ANY);
-    length = sizeof *v4;
-  } else if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    length = sizeof *v4;
-  } else if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    length = sizeof *v6;
-  } else {
-    return MakeError("host " + host + ": not an IP address (mailsuite-tcpserver looks up no names)");
-  }
-  v4->sin_port = htons(port);  // same offset in sockaddr_in6
+  std::optional<IpAddress> ip = host == "0" ? IpAddress::V4(uint32_t{INADDR_ANY}) : IpAddress::Parse(host);
+  if (!ip) return MakeError("host " + host + ": not an IP address (mailsuite-tcpserver looks up no names)");
+  sockaddr_storage address;
+  socklen_t length = ip->ToSockaddr(port, &address);
   UniqueFd fd(::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return MakeError(std::string("unable to create a socket: ") + std::strerror(errno));
   int one = 1;

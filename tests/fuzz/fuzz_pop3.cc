@@ -21,6 +21,7 @@
 #include "pop3d/transaction_session.h"
 
 using namespace ms::pop3d;
+using ms::LineReader;
 
 namespace {
 
@@ -55,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FuzzAuthenticator auth;
     LoginSession session(auth, CapabilityOptions{});
     MemoryTransport t(input, chunk);
-    LineReader reader(t, false);
+    LineReader reader(&t, false);
     Output out(t, 1);
     ServeCommands(reader, out, 1, session);
   }
@@ -68,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto& m : maildir->messages()) m.deleted = false;
     TransactionSession session(*maildir);
     MemoryTransport t(input, chunk);
-    LineReader reader(t, true);
+    LineReader reader(&t, true);
     Output out(t, 1);
     ServeCommands(reader, out, 1, session);
     // Every response must end its lines with CRLF.

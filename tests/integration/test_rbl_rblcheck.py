@@ -5,6 +5,7 @@ exit codes (a dnslib server on 127.0.0.72 for temporary failures)."""
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -159,6 +160,24 @@ def test_temporary_failure_exit_111():
         assert (r.returncode, r.stdout) == (111, b"127.0.0.2 fail.test: temporary failure\n")
         r = rblcheck(["-r", "fail.test", "-r", "ok.test", "127.0.0.2"], env)
         assert r.returncode == 1   # a listing is an answer even when another zone failed
+    finally:
+        stop_dns(srv)
+
+
+def test_failed_server_gives_up_at_once():
+    """lib/dns: a server that answers SERVFAIL, or a port nobody listens on,
+    is not asked again until the lookup's own timeout (djbdns would resend
+    to it for about 11 s)."""
+    srv = DnsServer("127.0.0.72")
+    srv.fault("2.0.0.127.fail.test", "SERVFAIL")
+    start_dns(srv)
+    try:
+        for server in ("127.0.0.72", "127.0.0.73"):   # .73: nobody listens
+            env = env_for(server, MAILSUITE_DNS_TIMEOUT="30")
+            started = time.monotonic()
+            r = rblcheck(["-r", "fail.test", "127.0.0.2"], env)
+            assert (r.returncode, r.stdout) == (111, b"127.0.0.2 fail.test: temporary failure\n")
+            assert time.monotonic() - started < 10
     finally:
         stop_dns(srv)
 

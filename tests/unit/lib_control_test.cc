@@ -148,3 +148,14 @@ TEST_CASE("control: a corrupt cdb is an error, not a silent no", "[lib][control]
   CHECK_THAT(huge.error().message, Catch::Contains("corrupt"));
 }
 
+
+TEST_CASE("FirstError keeps the first error and every fallback", "[lib][control]") {
+  ms::FirstError errors;
+  CHECK(errors.Take(ms::Result<long>(5L), 1L) == 5);
+  CHECK_FALSE(errors.failed());
+  CHECK(errors.Take(ms::Result<long>(ms::MakeError("first bad file")), 7L) == 7);
+  CHECK(errors.Take(ms::Result<std::string>(ms::MakeError("second")), std::string("x")) == "x");
+  CHECK(errors.Take(ms::Result<std::string>(std::string("y")), std::string("x")) == "y");
+  REQUIRE(errors.failed());
+  CHECK(errors.error().message == "first bad file");
+}

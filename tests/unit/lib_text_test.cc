@@ -15,3 +15,33 @@ TEST_CASE("case-insensitive comparisons fold ASCII only", "[lib][text]") {
   CHECK_FALSE(ms::StartsWithIgnoringCase("Deliv", "delivered-to:"));
   CHECK_FALSE(ms::EqualsIgnoringCase("[", "{"));  // 0x5b vs 0x7b: not letters
 }
+
+TEST_CASE("one decimal parser: digits only, bounded, no overflow", "[lib][text]") {
+  using ms::ParseDecimal;
+  CHECK(ParseDecimal("0") == 0u);
+  CHECK(ParseDecimal("0012") == 12u);
+  CHECK(ParseDecimal("18446744073709551615") == UINT64_MAX);
+  CHECK_FALSE(ParseDecimal("18446744073709551616"));  // overflows
+  CHECK_FALSE(ParseDecimal("99999999999999999999999"));
+  for (const char* bad : {"", " 1", "1 ", "+1", "-1", "0x10", "1.5", "12a", "\xd9\xa1"}) {
+    CHECK_FALSE(ParseDecimal(bad));
+  }
+  CHECK_FALSE(ParseDecimal(std::string_view("1\0", 2)));
+  CHECK(ParseDecimal("4294967294", 4294967294u) == 4294967294u);
+  CHECK_FALSE(ParseDecimal("4294967295", 4294967294u));
+  CHECK(ParseDecimal("123456789", UINT64_MAX, 9) == 123456789u);
+  CHECK_FALSE(ParseDecimal("0123456789", UINT64_MAX, 9));  // too many digits, even as zeros
+}
+
+TEST_CASE("one trim: the given characters at either end", "[lib][text]") {
+  using ms::Trim;
+  using ms::TrimLeft;
+  using ms::TrimRight;
+  CHECK(Trim(" \t a b \t ") == "a b");
+  CHECK(Trim("a\r") == "a\r");  // blanks only, unless told
+  CHECK(Trim("\r a \r", " \t\r") == "a");
+  CHECK(TrimLeft("  a ") == "a ");
+  CHECK(TrimRight("  a \r", " \t\r") == "  a");
+  CHECK(Trim(" \t ").empty());
+  CHECK(Trim("").empty());
+}

@@ -2,14 +2,15 @@
 
 #include <string>
 
-#include "pop3d/line_reader.h"
+#include "line_reader.h"
+#include "pop3d/command_loop.h"
 #include "pop3d/memory_transport.h"
 
 using namespace std::string_literals;
 using ms::Deadline;
-using ms::pop3d::LineReader;
+using ms::LineReader;
 using ms::pop3d::MemoryTransport;
-using ms::pop3d::ReadStatus;
+using ms::ReadStatus;
 
 namespace {
 
@@ -17,14 +18,14 @@ namespace {
 // end of input.
 std::string ReadAll(const std::string& input, size_t chunk, bool read_ahead = true) {
   MemoryTransport t(input, chunk);
-  LineReader reader(t, read_ahead);
+  LineReader reader(&t, read_ahead);
   std::string out;
   for (int guard = 0; guard < 10000; ++guard) {
     std::string_view line;
-    ReadStatus s = reader.Next(&line, Deadline::Never());
+    ReadStatus s = reader.Next(&line, ms::pop3d::kMaxLine, Deadline::Never());
     if (s == ReadStatus::kEof) return out;
     if (s == ReadStatus::kTooLong) out += "<too long>|";
-    if (s == ReadStatus::kLine) out += std::string(line) + "|";
+    if (s == ReadStatus::kOk) out += std::string(line) + "|";
   }
   return out + "<guard>";
 }
@@ -60,10 +61,10 @@ TEST_CASE("pop3 over-long lines are refused whole", "[pop3d]") {
 
 TEST_CASE("pop3 reader without read-ahead leaves pipelined input unread", "[pop3d]") {
   MemoryTransport t("USER a\r\nPASS b\r\nSTAT\r\nLIST\r\n", 4096);
-  LineReader reader(t, false);
+  LineReader reader(&t, false);
   std::string_view line;
-  REQUIRE(reader.Next(&line, Deadline::Never()) == ReadStatus::kLine);
-  REQUIRE(reader.Next(&line, Deadline::Never()) == ReadStatus::kLine);
+  REQUIRE(reader.Next(&line, ms::pop3d::kMaxLine, Deadline::Never()) == ReadStatus::kOk);
+  REQUIRE(reader.Next(&line, ms::pop3d::kMaxLine, Deadline::Never()) == ReadStatus::kOk);
   CHECK(line == "PASS b");
   CHECK(!reader.HasBufferedLine());
   CHECK(t.unread() == std::string("STAT\r\nLIST\r\n").size());
@@ -72,12 +73,12 @@ TEST_CASE("pop3 reader without read-ahead leaves pipelined input unread", "[pop3
 TEST_CASE("pop3 reader reports timeouts and can drop buffered input", "[pop3d]") {
   MemoryTransport t("STLS\r\nUSER injected\r\n", 4096);
   t.set_timeout_at_end(true);
-  LineReader reader(t, true);
+  LineReader reader(&t, true);
   std::string_view line;
-  REQUIRE(reader.Next(&line, Deadline::Never()) == ReadStatus::kLine);
+  REQUIRE(reader.Next(&line, ms::pop3d::kMaxLine, Deadline::Never()) == ReadStatus::kOk);
   CHECK(line == "STLS");
   CHECK(reader.HasBufferedLine());
-  reader.DiscardBuffered();
+  reader.Discard();
   CHECK(!reader.HasBufferedLine());
-  CHECK(reader.Next(&line, Deadline::Never()) == ReadStatus::kTimeout);
+  CHECK(reader.Next(&line, ms::pop3d::kMaxLine, Deadline::Never()) == ReadStatus::kTimeout);
 }

@@ -12,6 +12,7 @@
 
 using namespace std::string_literals;
 using namespace ms::pop3d;
+using ms::LineReader;
 
 namespace {
 
@@ -37,7 +38,7 @@ LoginRun RunLogin(const std::string& input, size_t chunk = 4096) {
   FakeAuthenticator auth;
   LoginSession session(auth, CapabilityOptions{});
   MemoryTransport t(input, chunk);
-  LineReader reader(t, false);
+  LineReader reader(&t, false);
   Output out(t, 5);
   SessionEnd end = ServeCommands(reader, out, 5, session);
   return {t.output(), end, session.logged_in(), auth.calls, t.unread()};
@@ -54,7 +55,7 @@ struct TransactionRun {
 TransactionRun RunTransaction(Maildir& maildir, const std::string& input, size_t chunk = 4096) {
   TransactionSession session(maildir);
   MemoryTransport t(input, chunk);
-  LineReader reader(t, true);
+  LineReader reader(&t, true);
   Output out(t, 5);
   SessionEnd end = ServeCommands(reader, out, 5, session);
   return {t.output(), end, session.quit(), session.Stats(), t.writes()};
@@ -198,7 +199,7 @@ TEST_CASE("pop3 transaction: a failed write ends the session without QUIT", "[po
   TransactionSession session(*maildir);
   MemoryTransport t("DELE 1\r\nQUIT\r\n", 8);  // DELE alone in the first read
   t.set_fail_writes(true);
-  LineReader reader(t, true);
+  LineReader reader(&t, true);
   Output out(t, 5);
   CHECK(ServeCommands(reader, out, 5, session) == SessionEnd::kWriteError);
   CHECK(!session.quit());
@@ -212,7 +213,7 @@ TEST_CASE("pop3 transaction: idle timeout says so and does not quit", "[pop3d]")
   TransactionSession session(*maildir);
   MemoryTransport t("DELE 1\r\n");
   t.set_timeout_at_end(true);
-  LineReader reader(t, true);
+  LineReader reader(&t, true);
   Output out(t, 5);
   CHECK(ServeCommands(reader, out, 5, session) == SessionEnd::kTimeout);
   CHECK(t.output() == "-ERR no such message\r\n-ERR autologout: idle for too long\r\n");

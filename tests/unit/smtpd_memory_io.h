@@ -1,4 +1,4 @@
-// Memory-backed Transport and MessageSink for driving the real smtpd
+// Memory-backed ByteStream and MessageSink for driving the real smtpd
 // session in unit tests and the fuzz target.
 #ifndef MAILSUITE_TESTS_SMTPD_MEMORY_IO_H_
 #define MAILSUITE_TESTS_SMTPD_MEMORY_IO_H_
@@ -12,11 +12,11 @@
 #include "smtpd/config.h"
 #include "smtpd/queue_client.h"
 #include "smtpd/session.h"
-#include "smtpd/transport.h"
+#include "byte_stream.h"
 
 namespace ms::smtpd::testing {
 
-class MemoryTransport : public Transport {
+class MemoryTransport : public ByteStream {
  public:
   // Reads return at most `chunk` bytes; at the end, EOF or a timeout.
   explicit MemoryTransport(std::string input, size_t chunk = 4096, bool end_with_timeout = false)
@@ -28,7 +28,10 @@ class MemoryTransport : public Transport {
     pos_ += n;
     return static_cast<ssize_t>(n);
   }
-  bool Write(std::string_view data, const Deadline&) override {
+  ssize_t ReadThroughNewline(char* buf, size_t len, const Deadline& deadline) override {
+    return Read(buf, len, deadline);  // smtpd always reads ahead
+  }
+  bool Write(std::string_view data, const Deadline&, bool* = nullptr) override {
     output.append(data);
     return true;
   }

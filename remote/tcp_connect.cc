@@ -1,4 +1,4 @@
-#include "transport.h"
+#include "remote/tcp_connect.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,30 +10,9 @@
 
 namespace ms::remote {
 
-ssize_t SocketTransport::Read(char* buf, size_t len, const Deadline& deadline) {
-  return ReadWithDeadline(fd_.get(), buf, len, deadline);
-}
-
-bool SocketTransport::Write(std::string_view data, const Deadline& deadline, bool* timed_out) {
-  return WriteAllWithDeadline(fd_.get(), data.data(), data.size(), deadline, timed_out);
-}
-
 Result<UniqueFd> ConnectTcp(const IpAddress& ip, uint16_t port, const Deadline& deadline) {
-  sockaddr_storage ss{};
-  socklen_t sslen;
-  if (ip.v6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(port);
-    std::memcpy(&sin6->sin6_addr, ip.bytes.data(), 16);
-    sslen = sizeof *sin6;
-  } else {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
-    std::memcpy(&sin->sin_addr, ip.bytes.data(), 4);
-    sslen = sizeof *sin;
-  }
+  sockaddr_storage ss;
+  socklen_t sslen = ip.ToSockaddr(port, &ss);
   UniqueFd fd(::socket(ip.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return MakeError(std::string("socket: ") + std::strerror(errno));
   // Commands are small and pipelined by us: no reason to wait for Nagle.
