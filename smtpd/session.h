@@ -18,7 +18,7 @@
 
 #include "smtpd/command.h"
 #include "smtpd/config.h"
-#include "smtpd/queue_client.h"
+#include "smtpd/message_sink.h"
 #include "smtpd/transport.h"
 
 namespace ms::smtpd {
