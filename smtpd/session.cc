@@ -14,6 +14,10 @@ namespace {
 // memory stays flat whatever the message size.
 constexpr size_t kSinkChunk = 65536;
 
+// qmail-smtpd's MAXHOPS: more Received: plus Delivered-To: lines than this
+// and the message is looping.
+constexpr uint64_t kMaxHops = 100;
+
 const char* RcptRefusal(RcptVerdict verdict) {
   switch (verdict) {
     case RcptVerdict::kRelayDenied: return "553 5.7.1 relaying denied: domain not in rcpthosts";
@@ -58,6 +62,7 @@ const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
     return "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
   if (databytes && decoder.octets() > databytes) return "552 5.3.4 message size exceeds fixed maximum message size";
   if (decoder.header_too_big()) return "552 5.3.4 message header section too large";
+  if (decoder.hops() > kMaxHops) return "554 5.4.6 too many hops, this message is looping";
   return nullptr;
 }
 
