@@ -76,7 +76,25 @@ Session::Session(const Config& config, Transport* transport, SinkFactory sinks, 
 
 Deadline Session::ClientDeadline() const { return Deadline::AfterSeconds(config_.timeout_seconds); }
 
+// The replies maxerrors counts: syntax, unknown command, bad sequence,
+// unknown parameter (DESIGN.md "Throttling").
+static bool CountsAsError(std::string_view line) {
+  return line.size() >= 3 && line[0] == '5' && line[1] == '0' && line[2] >= '0' && line[2] <= '4';
+}
+
 void Session::Reply(std::string_view line) {
+  if (CountsAsError(line) && config_.max_errors > 0 && ++errors_ >= config_.max_errors &&
+      end_reason_.empty()) {
+    LogLine("refused")
+        .Add("ip", config_.remote_ip)
+        .Add("what", "session")
+        .Add("category", "errors")
+        .Add("errors", errors_)
+        .Add("reply", line)
+        .Emit(hooks_.log_fd);
+    line = "421 4.7.0 too many errors";
+    end_reason_ = "maxerrors";
+  }
   output_.append(line);
   output_.append("\r\n");
 }
