@@ -510,11 +510,17 @@ bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
   b.arrival_time = msg.header.queued_time;
   b.now = now;
   b.recipients = std::move(failed);
+  // A double bounce carries the failed bounce whole (under the limit), a
+  // bounce the original's header.
+  bool whole = b.double_bounce && msg.header.message_length <= kMaxDoubleBounceOriginal;
   auto head = store_.ReadMessagePart(
       msg.id, msg.header.message_offset,
-      std::min<uint64_t>(msg.header.message_length, kMaxBounceHeader));
+      whole ? msg.header.message_length : std::min<uint64_t>(msg.header.message_length, kMaxBounceHeader));
   std::string head_text = head ? std::move(*head) : std::string();
-  b.original_headers = MessageHeader(head_text, kMaxBounceHeader);
+  if (whole && head)
+    b.original_message = head_text;
+  else
+    b.original_headers = MessageHeader(head_text, kMaxBounceHeader);
   std::string text = ComposeBounce(b);
   // qmail-send queues bounces with qmail-queue itself, never $QMAILQUEUE.
   std::string program = ProgramPath("mailsuite-queue");
