@@ -70,28 +70,28 @@ QueueVerdict FilterVerdict(std::string_view reply) {
 
 QueueExitMeaning MeaningOfQueueExit(int code) {
   switch (code) {
-    case 11: return {true, "5.1.3", "envelope address too long"};
+    case 11: return {true, "5.1.3", "queue envelope address too long"};
     case 31: return {true, "5.3.0", "mail server permanently refuses the message"};
-    case 51: return {false, "4.3.0", "out of memory"};
-    case 52: return {false, "4.3.0", "timeout"};
-    case 53: return {false, "4.3.1", "write error (disk full?)"};
-    case 54: return {false, "4.3.0", "unable to read the message or envelope"};
-    case 55: return {false, "4.3.0", "unable to read a configuration file"};
-    case 56: return {false, "4.3.0", "network problem"};
-    case 61: return {false, "4.3.0", "problem with the home directory"};
+    case 51: return {false, "4.3.0", "queue out of memory"};
+    case 52: return {false, "4.3.0", "queue timeout"};
+    case 53: return {false, "4.3.1", "queue write error or disk full"};
+    case 54: return {false, "4.3.0", "queue read error (message or envelope)"};
+    case 55: return {false, "4.3.0", "queue unable to read configuration"};
+    case 56: return {false, "4.3.0", "queue trouble making network connection"};
+    case 61: return {false, "4.3.0", "queue trouble in home directory"};
     case 62: case 63: case 64: case 65: case 66:
-      return {false, "4.3.0", "problem with the queue directory"};
+      return {false, "4.3.0", "queue trouble creating files in the queue"};
     case 71: return {false, "4.3.0", "mail server temporarily refuses the message"};
     case 72: return {false, "4.4.1", "connection to mail server timed out"};
     case 73: return {false, "4.4.1", "connection to mail server rejected"};
     case 74: return {false, "4.4.2", "communication with mail server failed"};
-    case 81: return {false, "4.3.0", "internal bug"};
-    case 91: return {false, "4.3.0", "envelope format error"};
+    case 81: return {false, "4.3.0", "queue internal bug"};
+    case 91: return {false, "4.3.0", "queue envelope format error"};
     case 120: return {false, "4.3.0", "unable to run the queue program"};
     default:
       if (code >= 11 && code <= 40)
-        return {true, "5.3.0", "permanent problem (exit " + std::to_string(code) + ")"};
-      return {false, "4.3.0", "temporary problem (exit " + std::to_string(code) + ")"};
+        return {true, "5.3.0", "queue permanent problem (exit " + std::to_string(code) + ")"};
+      return {false, "4.3.0", "queue temporary problem (exit " + std::to_string(code) + ")"};
   }
 }
 

@@ -21,7 +21,7 @@ namespace ms {
 struct QueueExitMeaning {
   bool permanent;        // refused for good (11-40); otherwise worth retrying
   const char* enhanced;  // RFC 3463 status code, e.g. "4.3.1"
-  std::string text;      // e.g. "write error (disk full?)"
+  std::string text;      // e.g. "queue write error or disk full"
 };
 QueueExitMeaning MeaningOfQueueExit(int code);
 
