@@ -65,7 +65,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.cc,$(B)/fuzz/%,$(FUZZ_SRCS))
 # intermediate and be deleted, forcing a relink on every make).
 .SECONDARY:
 
-.PHONY: all deps check unit integration install fuzz fuzz-run bench run stop clean
+.PHONY: all deps check fresh-check unit integration install fuzz fuzz-run bench run stop clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
@@ -87,6 +87,11 @@ unit: $(UNIT_BIN)
 # line is "N passed, N failed".
 check: all $(UNIT_BIN)
 	@tests/run-all
+
+# make deps && make check of a clean clone of HEAD in a fresh minimal
+# Debian 12 root (debootstrap, chroot; as root): tests/fresh-check.
+fresh-check:
+	@tests/fresh-check
 
 install: all
 	@tests/install-tree "$(PREFIX)" $(PROGRAMS)

@@ -1,11 +1,15 @@
 #include "child.h"
 
+#include "fd.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,6 +102,38 @@ ExitStatus Child::Wait() {
   ExitStatus s = WaitFor(pid_);
   pid_ = -1;
   return s;
+}
+
+ExitStatus Child::WaitUntil(const Deadline& deadline, bool* timed_out) {
+  *timed_out = false;
+  if (pid_ <= 0) return ExitStatus{};
+  if (deadline.never()) return Wait();
+  // A pidfd becomes readable when the child exits: poll it until the
+  // deadline.  Kernels without pidfd_open (before 5.3) poll waitpid.
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      return DecodeWaitStatus(status);
+    }
+    if (r < 0 && errno != EINTR) {
+      pid_ = -1;
+      return ExitStatus{};
+    }
+    if (deadline.Expired()) break;
+    if (pidfd.valid()) {
+      struct pollfd p = {pidfd.get(), POLLIN, 0};
+      ::poll(&p, 1, deadline.PollTimeout());
+    } else {
+      struct pollfd none;
+      ::poll(&none, 0, std::min(deadline.PollTimeout(), 20));
+    }
+  }
+  *timed_out = true;
+  ::kill(pid_, SIGKILL);
+  return Wait();
 }
 
 }  // namespace ms

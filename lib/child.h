@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "deadline.h"
 #include "result.h"
 
 namespace ms {
@@ -47,6 +48,9 @@ class Child {
 
   pid_t pid() const { return pid_; }
   ExitStatus Wait();
+  // Waits until deadline; past it the child is killed (SIGKILL), reaped,
+  // and *timed_out set.
+  ExitStatus WaitUntil(const Deadline& deadline, bool* timed_out);
 
  private:
   pid_t pid_ = -1;

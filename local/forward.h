@@ -2,8 +2,9 @@
 // into ONE new queued message, as qmail-local does: $QMAILQUEUE (default
 // mailsuite-queue via ms::ProgramPath) gets the Delivered-To line plus the
 // message on fd 0 and the envelope (F sender, T each address) on fd 1.
-// Its exit code follows qmail-queue(8): 0 queued; 11-40 permanent (100);
-// anything else temporary (111).
+// lib/queue_client.h runs it; its verdict becomes ours: queued; refused
+// for good (100); anything else, a failed write or a queue program that
+// did not answer in time included, temporary (111).
 #ifndef MAILSUITE_LOCAL_FORWARD_H_
 #define MAILSUITE_LOCAL_FORWARD_H_
 
@@ -18,9 +19,6 @@ namespace ms::local {
 
 Status Forward(const std::vector<std::string>& recipients, const std::string& sender,
                std::string_view dtline, const Message& message);
-
-// Text for a qmail-queue exit code.
-std::string QueueExitReason(int code);
 
 }  // namespace ms::local
 

@@ -13,6 +13,7 @@
 #include "control.h"
 #include "envelope.h"
 #include "paths.h"
+#include "queue_client.h"
 #include "queue/address_list.h"
 #include "queue/header_section.h"
 #include "queue/inject_exit.h"
@@ -20,7 +21,6 @@
 #include "queue/inject_input.h"
 #include "queue/inject_options.h"
 #include "queue/qualify.h"
-#include "queue/queue_client.h"
 #include "queue/rfc5322_date.h"
 #include "signals.h"
 
@@ -152,23 +152,19 @@ std::string MessageId(const std::string& id_host) {
          std::to_string(::getpid()) + ".mailsuite@" + id_host + ">";
 }
 
-int QueueExitToInjectExit(const ExitStatus& status, QueueClient* queue, std::string* why) {
-  if (!status.exited) {
-    *why = "the queue program was killed by signal " + std::to_string(status.signal);
-    return kInjectSoftware;
+int VerdictToInjectExit(const QueueVerdict& verdict, std::string* why) {
+  if (verdict.queued) return kInjected;
+  if (verdict.from_filter) {
+    *why = "the queue refused the message: " + verdict.filter_line;
+    return verdict.permanent ? kInjectRefused : kInjectTempFail;
   }
-  if (status.code == 0) return kInjected;
-  if (status.code == kFilterReplyExit) {
-    std::string reply = queue->FilterReply();
-    if (!reply.empty() && (reply[0] == 'D' || reply[0] == 'Z')) {
-      *why = "the queue refused the message: " + reply.substr(1);
-      return reply[0] == 'D' ? kInjectRefused : kInjectTempFail;
-    }
-  }
-  *why = "the queue refused the message: " + QueueExitText(status.code) + " (exit " +
-         std::to_string(status.code) + ")";
-  if (IsPermanentQueueExit(status.code) || status.code == 91) return kInjectRefused;
-  if (status.code == 81) return kInjectSoftware;
+  *why = "the queue refused the message: " + verdict.text;
+  if (verdict.status.exited && !verdict.write_failed && !verdict.timed_out)
+    *why += " (exit " + std::to_string(verdict.status.code) + ")";
+  if (!verdict.status.exited && !verdict.timed_out) return kInjectSoftware;
+  int code = verdict.status.exited ? verdict.status.code : -1;
+  if (verdict.permanent || code == 91) return kInjectRefused;
+  if (code == 81) return kInjectSoftware;
   return kInjectTempFail;
 }
 
@@ -198,15 +194,14 @@ int Inject(const InjectOptions& options) {
   std::string header = RebuildHeader(section->fields, added);
   data.erase(0, section->body_offset);
 
-  const char* program = FirstEnv({"QMAILQUEUE"});
   QueueClient queue;
   IgnoreSignal(SIGPIPE);
-  Status started = queue.Start(program ? program : ProgramPath("mailsuite-queue"));
+  Status started = queue.Start(DefaultQueueProgram());
   if (!started) return Fail(kInjectOsError, started.error().message);
 
   const uint64_t limit = static_cast<uint64_t>(config->databytes);
   uint64_t size = header.size();
-  bool writing = queue.Write(header);
+  bool writing = queue.Write(header, Deadline::AfterSeconds(kQueueTimeoutSeconds));
   for (;;) {
     size += data.size();
     if (limit != 0 && size > limit) {
@@ -214,7 +209,7 @@ int Inject(const InjectOptions& options) {
       return Fail(kInjectDataError, "message is larger than the limit of " +
                                         std::to_string(limit) + " bytes (control/databytes)");
     }
-    writing = writing && queue.Write(data);
+    writing = writing && queue.Write(data, Deadline::AfterSeconds(kQueueTimeoutSeconds));
     if (eof || !writing) break;
     data.clear();
     if (!in.ReadMore(&data, &eof)) {
@@ -224,8 +219,9 @@ int Inject(const InjectOptions& options) {
     }
   }
   std::string why;
-  ExitStatus status = queue.Finish(EncodeEnvelope({*sender, *recipients}));
-  int code = QueueExitToInjectExit(status, &queue, &why);
+  QueueVerdict verdict = queue.Finish(EncodeEnvelope({*sender, *recipients}),
+                                     Deadline::AfterSeconds(kQueueTimeoutSeconds));
+  int code = VerdictToInjectExit(verdict, &why);
   if (code != kInjected) return Fail(code, why);
   return kInjected;
 }

@@ -26,8 +26,17 @@ Plan LiteralPlan(std::string_view literal, uint16_t port) {
   return plan;
 }
 
+// The smtproutes relay: "[1.2.3.4]" or "[IPv6:...]" (a literal), a bare
+// IPv4 address (an address, never a name to look up: qmail's dns_ip takes
+// both forms, and ":1.2.3.4", a smarthost for everything, is the most
+// common route of all), or a host name (its A/AAAA records).
 Plan RelayPlan(const Route& route, Resolver& resolver) {
   if (route.relay.front() == '[') return LiteralPlan(route.relay, route.port);
+  if (auto ip = IpAddress::Parse(route.relay); ip && !ip->v6) {
+    Plan plan{Plan::kTargets, {}, {}};
+    plan.targets.push_back(Target{route.relay, *ip, route.port});
+    return plan;
+  }
   AddressAnswer a = resolver.Addresses(route.relay);
   // A broken smtproutes relay is the operator's to fix: defer, never bounce.
   if (a.status != DnsStatus::kOk || a.addresses.empty()) {

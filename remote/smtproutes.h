@@ -3,6 +3,8 @@
 //   example.com:relay.example.net        mail for example.com goes to relay (its A/AAAA, port 25)
 //   example.com:relay.example.net:2525   ... on port 2525
 //   .example.com:[192.0.2.7]             subdomains of example.com to that address
+//   example.com:192.0.2.7:2525           a bare IPv4 address is an address too (never looked up)
+//   :192.0.2.7                           everything else to that smarthost
 //   example.org:[2001:db8::25]:587       an IPv6 literal in brackets
 //   example.net:                         example.net uses its MX records (overrides a default)
 //   :smarthost.example.net               everything else (the empty domain is the default route)
@@ -23,7 +25,7 @@
 namespace ms::remote {
 
 struct Route {
-  std::string relay;       // empty: use MX; "[addr]" for a literal
+  std::string relay;       // empty: use MX; "[addr]" for a literal; a bare IPv4; a host name
   uint16_t port = 25;
 };
 

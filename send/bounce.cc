@@ -122,9 +122,15 @@ std::string ComposeBounce(const BounceRequest& r) {
     m += "Diagnostic-Code: X-mailsuite; " + OneLine(f.reason, 900) + "\n";
     m += "Last-Attempt-Date: " + MailDate(f.time) + "\n";
   }
-  m += "\n--" + boundary + "\nContent-Type: text/rfc822-headers\n\n";
-  m += r.original_headers;
-  if (!r.original_headers.empty() && r.original_headers.back() != '\n') m += '\n';
+  std::string_view original = r.original_headers;
+  if (!r.original_message.empty()) {
+    original = r.original_message;
+    m += "\n--" + boundary + "\nContent-Type: message/rfc822\n\n";
+  } else {
+    m += "\n--" + boundary + "\nContent-Type: text/rfc822-headers\n\n";
+  }
+  m += original;
+  if (!original.empty() && original.back() != '\n') m += '\n';
   m += "\n--" + boundary + "--\n";
   return m;
 }

@@ -5,7 +5,11 @@
 //        deliverer's reason quoted
 //     2. message/delivery-status: Reporting-MTA, Arrival-Date, then per
 //        recipient Final-Recipient, Action: failed, Status, Diagnostic-Code
-//     3. text/rfc822-headers: the original message's header
+//     3. text/rfc822-headers: the original message's header; in a double
+//        bounce message/rfc822: the failed bounce whole (as qmail's double
+//        bounces carry it), so the postmaster sees which original message
+//        it was about — unless it is over kMaxDoubleBounceOriginal, then
+//        its header only
 //
 // Addressing (qmail's): a bounce goes from `bouncefrom@bouncehost` to the
 // original sender, with the null envelope sender.  A message with the null
@@ -42,7 +46,17 @@ struct BounceRequest {
   int64_t now = 0;
   std::vector<FailedRecipient> recipients;
   std::string_view original_headers;  // up to (not including) the blank line
+  // Instead, when not empty: the whole failed message (message/rfc822).
+  std::string_view original_message;
 };
+
+// The largest failed message a double bounce carries whole.  Our own
+// bounces, the usual case, stay far below it (their original is headers
+// only, at most 64 KiB); a null-sender message from elsewhere (another
+// MTA's DSN with a whole original attached) can be any size, and the
+// double bounce goes to one postmaster mailbox and is composed in the
+// scheduler's memory while it waits: above this, headers only.
+inline constexpr uint64_t kMaxDoubleBounceOriginal = 256 * 1024;
 
 // The complete message (LF line ends, as queue files store them).
 std::string ComposeBounce(const BounceRequest& request);

@@ -13,10 +13,11 @@
 #include <ctime>
 
 #include "child.h"
+#include "envelope.h"
 #include "log.h"
 #include "paths.h"
+#include "queue_client.h"
 #include "send/bounce.h"
-#include "send/bounce_queue.h"
 #include "send/fair_take.h"
 #include "send/retry.h"
 #include "send/trace_ids.h"
@@ -45,6 +46,9 @@ std::string DeliverySender(const std::string& sender) {
 
 constexpr size_t kMaxDeliveryOutput = 64 * 1024;
 constexpr size_t kMaxBounceHeader = 64 * 1024;
+// The scheduler waits for mailsuite-queue while it queues a bounce: bound
+// the whole hand-over (the queue fsyncs; seconds are plenty).
+constexpr int kBounceQueueSeconds = 120;
 constexpr int64_t kBounceRetrySeconds = 60;
 
 }  // namespace
@@ -471,15 +475,25 @@ bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
   b.arrival_time = msg.header.queued_time;
   b.now = now;
   b.recipients = std::move(failed);
+  // A double bounce carries the failed bounce whole (under the limit), a
+  // bounce the original's header.
+  bool whole = b.double_bounce && msg.header.message_length <= kMaxDoubleBounceOriginal;
   auto head = store_.ReadMessagePart(
       msg.id, msg.header.message_offset,
-      std::min<uint64_t>(msg.header.message_length, kMaxBounceHeader));
+      whole ? msg.header.message_length : std::min<uint64_t>(msg.header.message_length, kMaxBounceHeader));
   std::string head_text = head ? std::move(*head) : std::string();
-  b.original_headers = MessageHeader(head_text, kMaxBounceHeader);
+  if (whole && head)
+    b.original_message = head_text;
+  else
+    b.original_headers = MessageHeader(head_text, kMaxBounceHeader);
   std::string text = ComposeBounce(b);
-  Status s = InjectMessage(ProgramPath("mailsuite-queue"), text, envelope);
-  if (!s) {
-    LogLine("alert").Add("msg", msg.id).Add("what", "bounce").Add("reason", s.error().message).Emit();
+  // qmail-send queues bounces with qmail-queue itself, never $QMAILQUEUE.
+  std::string program = ProgramPath("mailsuite-queue");
+  auto verdict = QueueMessage(program, text, EncodeEnvelope(envelope),
+                              Deadline::AfterSeconds(kBounceQueueSeconds));
+  if (!verdict || !verdict->queued) {
+    std::string why = !verdict ? verdict.error().message : program + ": " + verdict->Reason();
+    LogLine("alert").Add("msg", msg.id).Add("what", "bounce").Add("reason", why).Emit();
     return false;
   }
   LogLine(b.double_bounce ? "doublebounce" : "bounce").Add("msg", msg.id).Add("to", b.to)

@@ -62,6 +62,9 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   auto timeout = control.Number("timeoutsmtpd", 1200, 1, 86400);
   if (!timeout) return timeout.error();
   c.timeout_seconds = *timeout;
+  auto max_errors = control.Number("maxerrors", 20, 0, 1000000);
+  if (!max_errors) return max_errors.error();
+  c.max_errors = *max_errors;
   auto refusela = LoadAverageLimit(control);
   if (!refusela) return refusela.error();
   c.refusela = *refusela;

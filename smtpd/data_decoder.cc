@@ -2,18 +2,41 @@
 
 namespace ms::smtpd {
 
+namespace {
+
+bool StartsWith(const char* start, size_t len, std::string_view name) {
+  return len >= name.size() && std::string_view(start, name.size()) == name;
+}
+
+}  // namespace
+
+void DataDecoder::CountHop() {
+  if (StartsWith(field_start_, field_len_, "received:") ||
+      StartsWith(field_start_, field_len_, "delivered-to:"))
+    ++hops_;
+  field_len_ = 0;
+}
+
 void DataDecoder::Emit(char c, std::string* out) {
   ++octets_;
   line_empty_ = false;
-  if (in_header_ && ++header_bytes_ > max_header_bytes_) header_too_big_ = true;
+  if (in_header_) {
+    if (++header_bytes_ > max_header_bytes_) header_too_big_ = true;
+    if (field_len_ < sizeof field_start_)
+      field_start_[field_len_++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
   if (!discard_) out->push_back(c);
 }
 
 void DataDecoder::EndLine(std::string* out) {
   octets_ += 2;
   if (in_header_) {
-    if (line_empty_) in_header_ = false;  // the blank line ends the header
-    else if ((header_bytes_ += 1) > max_header_bytes_) header_too_big_ = true;
+    if (line_empty_) {
+      in_header_ = false;  // the blank line ends the header
+    } else {
+      if ((header_bytes_ += 1) > max_header_bytes_) header_too_big_ = true;
+      CountHop();
+    }
   }
   line_empty_ = true;
   if (!discard_) out->push_back('\n');

@@ -7,11 +7,16 @@
 // decoder is "inside a line", so none of \n.\n, \r.\r, \n.\r\n, \r\n.\n,
 // \r\n.\r can start an end-of-data or a second message (SMTP smuggling).
 //
+// It also counts the hops qmail-smtpd counts: header field lines (not
+// folded continuations) that begin "Received:" or "Delivered-To:", in
+// any case, in the header section only.
+//
 // Pure and incremental: Feed() any split of the stream gives the same
 // result; memory use is whatever the caller does with the output.
 #ifndef MAILSUITE_SMTPD_DATA_DECODER_H_
 #define MAILSUITE_SMTPD_DATA_DECODER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +40,8 @@ class DataDecoder {
   bool bare_lf() const { return bare_lf_; }
   bool bare_cr() const { return bare_cr_; }
   bool header_too_big() const { return header_too_big_; }
+  // Received: plus Delivered-To: lines of the header section so far.
+  uint64_t hops() const { return hops_; }
   // Size of the message as the client sent it (CRLF counted as 2, the
   // stuffed dots not counted): what SIZE= and databytes speak about.
   uint64_t octets() const { return octets_; }
@@ -43,12 +50,18 @@ class DataDecoder {
   enum class State { kLineStart, kDot, kDotCr, kInLine, kCr, kDone };
   void Emit(char c, std::string* out);
   void EndLine(std::string* out);
+  void CountHop();
 
   State state_ = State::kLineStart;
   uint64_t max_header_bytes_;
   uint64_t octets_ = 0;
   uint64_t header_bytes_ = 0;
   bool line_empty_ = true;
+  // The lower-cased start of the current header line, enough for
+  // "delivered-to:" (13 octets).
+  char field_start_[13] = {};
+  size_t field_len_ = 0;
+  uint64_t hops_ = 0;
   bool in_header_ = true;
   bool discard_ = false;
   bool bare_lf_ = false;

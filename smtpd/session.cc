@@ -14,6 +14,10 @@ namespace {
 // memory stays flat whatever the message size.
 constexpr size_t kSinkChunk = 65536;
 
+// qmail-smtpd's MAXHOPS: more Received: plus Delivered-To: lines than this
+// and the message is looping.
+constexpr uint64_t kMaxHops = 100;
+
 const char* RcptRefusal(RcptVerdict verdict) {
   switch (verdict) {
     case RcptVerdict::kRelayDenied: return "553 5.7.1 relaying denied: domain not in rcpthosts";
@@ -58,6 +62,7 @@ const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
     return "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
   if (databytes && decoder.octets() > databytes) return "552 5.3.4 message size exceeds fixed maximum message size";
   if (decoder.header_too_big()) return "552 5.3.4 message header section too large";
+  if (decoder.hops() > kMaxHops) return "554 5.4.6 too many hops, this message is looping";
   return nullptr;
 }
 
@@ -71,7 +76,25 @@ Session::Session(const Config& config, ByteStream* transport, SinkFactory sinks,
 
 Deadline Session::ClientDeadline() const { return Deadline::AfterSeconds(config_.timeout_seconds); }
 
+// The replies maxerrors counts: syntax, unknown command, bad sequence,
+// unknown parameter (DESIGN.md "Throttling").
+static bool CountsAsError(std::string_view line) {
+  return line.size() >= 3 && line[0] == '5' && line[1] == '0' && line[2] >= '0' && line[2] <= '4';
+}
+
 void Session::Reply(std::string_view line) {
+  if (CountsAsError(line) && config_.max_errors > 0 && ++errors_ >= config_.max_errors &&
+      end_reason_.empty()) {
+    LogLine("refused")
+        .Add("ip", config_.remote_ip)
+        .Add("what", "session")
+        .Add("category", "errors")
+        .Add("errors", errors_)
+        .Add("reply", line)
+        .Emit(hooks_.log_fd);
+    line = "421 4.7.0 too many errors";
+    end_reason_ = "maxerrors";
+  }
   output_.append(line);
   output_.append("\r\n");
 }

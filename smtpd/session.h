@@ -18,9 +18,9 @@
 
 #include "smtpd/command.h"
 #include "smtpd/config.h"
-#include "smtpd/queue_client.h"
 #include "byte_stream.h"
 #include "line_reader.h"
+#include "smtpd/message_sink.h"
 
 namespace ms::smtpd {
 
@@ -51,7 +51,9 @@ class Session {
   // error; logs the end.  Returns the reason ("quit", "eof", "timeout", ...).
   std::string Run();
 
-  // For extensions.
+  // For extensions.  A 500-504 reply counts toward maxerrors; the one
+  // that reaches it becomes "421 4.7.0 too many errors" and ends the
+  // session (DESIGN.md, wave-2 details).
   void Reply(std::string_view line);
   // Logs a refused MAIL or RCPT (one `refused` line, read by
   // mailsuite-stats) and answers it.
@@ -102,6 +104,7 @@ class Session {
   std::vector<std::string> recipients_;
   unsigned long messages_ = 0;
   unsigned long rcpt_refused_ = 0;
+  long errors_ = 0;  // 500-504 replies so far
 };
 
 }  // namespace ms::smtpd

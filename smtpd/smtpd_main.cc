@@ -73,7 +73,7 @@ int RunSmtpd(int argc, char** argv, int helper_socket) {
   };
   auto sink = [&c, &helper]() -> std::unique_ptr<MessageSink> {
     if (helper.Alive()) return std::make_unique<HelperQueue>(&helper);
-    return std::make_unique<QueueProgram>(c.queue_program);
+    return std::make_unique<QueueProgram>(c.queue_program, c.timeout_seconds);
   };
   Session session(c, &transport, sink, hooks);
   StartTls starttls(control, 0, 1);

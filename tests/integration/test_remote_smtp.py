@@ -189,3 +189,26 @@ def test_message_queued_by_mailsuite_queue(rroot, zone):
     raw = sink.messages[0]["raw"]
     assert raw.startswith(b"Received: ") and raw.endswith(b"Subject: q\r\n\r\n..hello\r\n")
     assert b"Fs@src.test" not in raw
+
+
+def test_smtproutes_relay_forms(rroot, zone):
+    """A relay as a bare IPv4 address (with and without a port, and as the
+    default route), [IPv4], [IPv6:...] and a host name: each reaches its
+    scripted sink; a bare IP is never looked up in DNS (issue 17 point 5)."""
+    port = free_port(sink_ip(7))
+    sink = start_sink(rroot, SmtpSink(sink_ip(7), port))
+    default = start_sink(rroot, SmtpSink(sink_ip(8)))  # port 25, as ":1.2.3.4" means
+    v6 = start_sink(rroot, SmtpSink("::1", port=0))
+    v6.port = v6._sock.getsockname()[1]
+    zone.add("relay7.test", "A", sink_ip(7))
+    rroot.set("smtproutes", f"bare.test:{sink_ip(7)}:{port}", f"bracket.test:[{sink_ip(7)}]:{port}",
+              f"named.test:relay7.test:{port}", f"v6.test:[IPv6:::1]:{v6.port}", f":{sink_ip(8)}")
+    for host in ("bare.test", "bracket.test", "named.test", "v6.test", "default.test"):
+        report, err, _ = remote(rroot, host, "s@src.test", [f"u@{host}"])
+        assert [l for l, _ in report] == ["r", "K"], (host, report, err)
+    assert [m["rcpts"] for m in sink.messages] == [["u@bare.test"], ["u@bracket.test"], ["u@named.test"]]
+    assert [m["rcpts"] for m in v6.messages] == [["u@v6.test"]]
+    assert [m["rcpts"] for m in default.messages] == [["u@default.test"]]
+    asked = {q[0].rstrip(".").lower() for q in zone.queries}
+    assert "relay7.test" in asked
+    assert not {sink_ip(7), sink_ip(8)} & asked, asked

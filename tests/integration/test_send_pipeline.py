@@ -106,6 +106,48 @@ def test_double_bounce_then_dropped_triple(inst):
     assert len(inst.events("doublebounce")) == 2
 
 
+def test_double_bounce_carries_the_failed_bounce_whole(inst):
+    """The postmaster can tell which original message a double bounce is
+    about: the failed bounce is inside whole (message/rfc822), and in it
+    the original's header (issue 17 point 6)."""
+    pm = inst.add_user("postmaster@mail.example.test")
+    inst.start()
+    # ghost@ does not exist: the bounce to it fails, and double-bounces
+    inst.inject(make_message("the lost original", extra=b"Message-ID: <orig-4711@example.org>\n"),
+                "ghost@example.test", ["nosuch@example.test"])
+    wait_for(lambda: maildir_messages(pm), what="double bounce")
+    wait_queue_empty(inst)
+    m = parse(maildir_messages(pm)[0])
+    assert m["Subject"] == "failure notice (double bounce)"
+    parts = m.get_payload()
+    assert [p.get_content_type() for p in parts] == [
+        "text/plain", "message/delivery-status", "message/rfc822"]
+    [bounce] = parts[2].get_payload()          # the failed bounce, parsed
+    assert bounce["Subject"] == "failure notice"
+    assert bounce["To"] == "ghost@example.test"
+    assert bounce.get_content_type() == "multipart/report"
+    inner = bounce.get_payload()
+    assert "<nosuch@example.test>:" in inner[0].get_payload()
+    original = email.message_from_string(inner[2].get_payload(), policy=email.policy.compat32)
+    assert original["Subject"] == "the lost original"
+    assert original["Message-ID"] == "<orig-4711@example.org>"
+
+
+def test_double_bounce_of_a_large_message_carries_its_header_only(inst):
+    pm = inst.add_user("postmaster@mail.example.test")
+    inst.start()
+    big = b"z" * 1000 + b"\n"
+    inst.inject(make_message("big null-sender message", body=big * 300), "", ["nosuch@example.test"])
+    wait_for(lambda: maildir_messages(pm), what="double bounce")
+    wait_queue_empty(inst)
+    raw = maildir_messages(pm)[0]
+    assert len(raw) < 100000
+    parts = parse(raw).get_payload()
+    assert parts[2].get_content_type() == "text/rfc822-headers"
+    assert "Subject: big null-sender message" in parts[2].get_payload()
+    assert "zzzz" not in parts[2].get_payload()
+
+
 def test_retry_then_bounce_after_queuelifetime(inst):
     alice = inst.add_user("alice@example.test")
     bob = inst.add_user("bob@example.test")

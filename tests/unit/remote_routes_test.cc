@@ -98,3 +98,36 @@ TEST_CASE("null MX", "[remote][mx]") {
   CHECK_FALSE(IsNullMx({{10, "mx.test"}}));
   CHECK_FALSE(IsNullMx({}));
 }
+
+TEST_CASE("smtproutes: a relay as bare IPv4, [IPv4], [IPv6:...] is an address, never looked up",
+          "[remote][smtproutes]") {
+  auto routes = ParseSmtpRoutes({"bare.test:192.0.2.7:2631", "bracket.test:[192.0.2.8]",
+                                 "v6.test:[IPv6:2001:db8::25]:587", "v6b.test:[2001:db8::26]",
+                                 ":192.0.2.9"});
+  REQUIRE(routes.ok());
+  // A resolver with nowhere to ask: any lookup would be a temporary failure.
+  ::setenv("DNSCACHEIP", "0.0.0.0", 1);
+  Resolver resolver(200);
+  SelfIdentity self;
+  std::mt19937 rng(1);
+  struct Case {
+    const char* host;
+    const char* ip;
+    uint16_t port;
+  };
+  for (const Case& c : {Case{"bare.test", "192.0.2.7", 2631}, Case{"bracket.test", "192.0.2.8", 25},
+                        Case{"v6.test", "2001:db8::25", 587}, Case{"v6b.test", "2001:db8::26", 25},
+                        Case{"anything.example", "192.0.2.9", 25}}) {
+    INFO(c.host);
+    Plan plan = PlanDelivery(c.host, *routes, resolver, self, rng);
+    REQUIRE(plan.kind == Plan::kTargets);
+    REQUIRE(plan.targets.size() == 1);
+    CHECK(plan.targets[0].ip.ToString() == c.ip);
+    CHECK(plan.targets[0].port == c.port);
+  }
+  ::unsetenv("DNSCACHEIP");
+  // Not dotted-quad IPv4: a name (and so looked up), as before.
+  auto named = ParseSmtpRoutes({"x.test:192.0.2", "y.test:1.2.3.4.5"});
+  REQUIRE(named.ok());
+  CHECK(FindRoute(*named, "x.test")->relay == "192.0.2");
+}

@@ -107,3 +107,19 @@ TEST_CASE("mail dates", "[send][bounce]") {
   CHECK(MailDate(0) == "Thu, 01 Jan 1970 00:00:00 +0000");
   CHECK(MailDate(1763830000) == "Sat, 22 Nov 2025 16:46:40 +0000");
 }
+
+TEST_CASE("double bounce carries the failed bounce whole as message/rfc822", "[send][bounce]") {
+  BounceRequest b = Request();
+  b.double_bounce = true;
+  std::string failed = "From: MAILER-DAEMON@x\nSubject: failure notice\n\nbody of the bounce\n";
+  b.original_message = failed;
+  std::string m = ComposeBounce(b);
+  CHECK(m.find("Content-Type: message/rfc822\n\n" + failed) != std::string::npos);
+  CHECK(m.find("text/rfc822-headers") == std::string::npos);
+  // without it (over the limit): the header section as before
+  b.original_message = {};
+  b.original_headers = "Subject: failure notice\n";
+  m = ComposeBounce(b);
+  CHECK(m.find("Content-Type: text/rfc822-headers\n\nSubject: failure notice\n") != std::string::npos);
+  CHECK(m.find("message/rfc822") == std::string::npos);
+}

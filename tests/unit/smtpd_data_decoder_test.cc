@@ -108,3 +108,35 @@ TEST_CASE("smtpd DATA truncated input is never done", "[smtpd]") {
     CHECK_FALSE(Decode(in).done);
   }
 }
+
+TEST_CASE("smtpd DATA counts Received: and Delivered-To: hops in the header only", "[smtpd]") {
+  auto hops = [](const std::string& in, size_t step) {
+    DataDecoder d(1 << 20);
+    std::string out;
+    for (size_t pos = 0; pos < in.size() && !d.done(); pos += step)
+      d.Feed(std::string_view(in).substr(pos, std::min(step, in.size() - pos)), &out);
+    CHECK(d.done());
+    return d.hops();
+  };
+  std::string header = "Received: from a\r\n"
+                       "RECEIVED:by b\r\n"
+                       "\tReceived: a folded continuation, not a field\r\n"
+                       "Delivered-To: x@y\r\n"
+                       "delivered-to:z@y\r\n"
+                       "X-Received: no\r\n"
+                       "Received-SPF: no (not \"received:\")\r\n"
+                       "Receivedd: no\r\n"
+                       "Delivered-To no colon\r\n"
+                       "Subject: Received: no\r\n";
+  std::string body = "Received: in the body does not count\r\nDelivered-To: nor this\r\n";
+  std::string msg = header + "\r\n" + body + ".\r\n";
+  for (size_t step : {1, 2, 5, 13, 1000}) CHECK(hops(msg, step) == 4);
+  // A message without a body still ends its header at the terminator.
+  CHECK(hops("Received: x\r\n.\r\n", 1) == 1);
+  // Dot-stuffed field names are not fields.
+  CHECK(hops("..Received: x\r\n\r\n.\r\n", 3) == 0);
+  // 101 of them, in any split.
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += (i % 2 ? "Received: x\r\n" : "Delivered-To: y\r\n");
+  CHECK(hops(many + "\r\nbody\r\n.\r\n", 7) == 101);
+}

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "smtpd/config.h"
-#include "smtpd/queue_client.h"
+#include "smtpd/message_sink.h"
 #include "smtpd/session.h"
 #include "byte_stream.h"
 

@@ -283,3 +283,35 @@ TEST_CASE("smtpd Received names the version only when asked to", "[smtpd]") {
             .rfind("Received: from h (unknown [192.0.2.9])\n\tby me.example (mailsuite 1.0-gabc) with ESMTP; ", 0) == 0);
   CHECK(FormatReceived({"h", "", "192.0.2.9", "me.example", "ESMTP"}, 0).find("mailsuite") == std::string::npos);
 }
+
+TEST_CASE("smtpd session: maxerrors ends the session at the limit", "[smtpd]") {
+  MemoryQueue q;
+  Config c = TestConfig();
+  c.max_errors = 3;
+  // 502, 501 (HELO), 500 (long line): the third gets 421 instead; 250s and
+  // a 554 do not count.
+  Run r = Drive("XYZZY\r\nNOOP\r\nHELO\r\nDATA\r\nHELO x\r\n" + std::string(600, 'a') +
+                    "\r\nNOOP\r\n",
+                &q, c);
+  CHECK(r.reason == "maxerrors");
+  CHECK(r.out.find("502 5.5.1") != std::string::npos);
+  CHECK(r.out.find("501 5.5.4") != std::string::npos);
+  CHECK(r.out.find("500 5.5.2") == std::string::npos);
+  CHECK(r.out.size() >= 27);
+  CHECK(r.out.substr(r.out.size() - 27) == "421 4.7.0 too many errors\r\n");
+  // Nothing after the 421 was answered.
+  CHECK(r.out.find("250 2.0.0 ok", r.out.find("421 4.7.0")) == std::string::npos);
+
+  c.max_errors = 20;
+  std::string probes;
+  for (int i = 0; i < 30; ++i) probes += "XYZZY" + std::to_string(i) + "\r\n";
+  r = Drive(probes, &q, c);
+  CHECK(r.reason == "maxerrors");
+  size_t n = 0;
+  for (size_t at = 0; (at = r.out.find("502 5.5.1", at)) != std::string::npos; ++at) ++n;
+  CHECK(n == 19);
+
+  c.max_errors = 0;  // no limit
+  r = Drive(probes, &q, c);
+  CHECK(r.reason == "eof");
+}

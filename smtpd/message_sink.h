@@ -1,18 +1,20 @@
-// Handing a message to the queue program ($QMAILQUEUE, the qmail-queue
-// protocol of DESIGN.md): message on its fd 0, envelope on its fd 1, and
-// fd 6 open for a filter's own reply text (notqmail's exit 82 convention).
-// The exit code becomes the SMTP reply (table in smtpd/README.md).
-#ifndef MAILSUITE_SMTPD_QUEUE_CLIENT_H_
-#define MAILSUITE_SMTPD_QUEUE_CLIENT_H_
+// Where a session's DATA goes: the queue program ($QMAILQUEUE or
+// mailsuite-queue, through lib/queue_client.h) or smtpd's queue helper,
+// and how the queue's verdict becomes the SMTP reply (table in
+// smtpd/README.md).
+#ifndef MAILSUITE_SMTPD_MESSAGE_SINK_H_
+#define MAILSUITE_SMTPD_MESSAGE_SINK_H_
 
 #include <sys/types.h>
 
+#include <ctime>
 #include <string>
 #include <string_view>
 
 #include "child.h"
 #include "envelope.h"
 #include "fd.h"
+#include "queue_client.h"
 #include "smtpd/queue_helper.h"
 
 namespace ms::smtpd {
@@ -23,8 +25,10 @@ struct QueueOutcome {
   std::string id;      // "<time> qp <pid>" when accepted
 };
 
-// Maps how the queue program ended to the reply.  custom is what it wrote
-// to fd 6 (only used for exit 82).
+// The queue's verdict as the reply; pid is the queue program's (or the
+// helper's), for qmail's "qp" id.
+QueueOutcome ReplyForVerdict(const QueueVerdict& verdict, pid_t pid, time_t now);
+// The same for a bare exit status (custom: what it wrote to fd 6).
 QueueOutcome MapQueueExit(const ExitStatus& status, std::string_view custom, pid_t pid, time_t now);
 
 // Where the session streams a message.  Begin once, Write any number of
@@ -41,55 +45,50 @@ class MessageSink {
   virtual void Abort() = 0;
 };
 
-// What both ways of reaching the queue share: the message pipe and the
-// envelope pipe, closed in that order.
-class PipedQueue : public MessageSink {
+// Runs the queue program ($QMAILQUEUE or mailsuite-queue) per message.
+// Every write and the wait for its verdict are bounded by timeoutsmtpd
+// (the time the client is willing to wait); past it the program is
+// killed and the client gets 451 4.3.0.
+class QueueProgram : public MessageSink {
  public:
-  bool Write(std::string_view data) override;
-
- protected:
-  // The read ends go to the queue program or helper.
-  bool OpenPipes(UniqueFd* message_read, UniqueFd* envelope_read);
-  // End of the message, then the envelope (unless a write already failed).
-  void SendEnvelope(const Envelope& envelope);
-  void ClosePipes();
-
- private:
-  UniqueFd message_;
-  UniqueFd envelope_;
-  bool failed_ = false;
-};
-
-// Execs the queue program ($QMAILQUEUE or mailsuite-queue) per message.
-class QueueProgram : public PipedQueue {
- public:
-  explicit QueueProgram(std::string path) : path_(std::move(path)) {}
+  QueueProgram(std::string path, long timeout_seconds)
+      : path_(std::move(path)), timeout_seconds_(timeout_seconds) {}
   ~QueueProgram() override;
   bool Begin() override;
+  bool Write(std::string_view data) override;
   QueueOutcome Commit(const Envelope& envelope) override;
   void Abort() override;
 
  private:
+  Deadline FromNow() const { return Deadline::AfterSeconds(timeout_seconds_); }
+
   std::string path_;
-  Child child_;
-  UniqueFd custom_;
+  long timeout_seconds_;
+  QueueClient queue_;
+  bool started_ = false;
 };
 
 // mailsuite-queue's work done by smtpd's queue helper (queue_helper.h),
-// without an exec; only when $QMAILQUEUE is not set.
-class HelperQueue : public PipedQueue {
+// without an exec; only when $QMAILQUEUE is not set.  The message and
+// envelope go through two pipes, as to a queue program, and the same
+// rule holds: a failed write wins over the helper's exit 0.
+class HelperQueue : public MessageSink {
  public:
   explicit HelperQueue(QueueHelper* helper) : helper_(helper) {}
   ~HelperQueue() override;
   bool Begin() override;
+  bool Write(std::string_view data) override;
   QueueOutcome Commit(const Envelope& envelope) override;
   void Abort() override;
 
  private:
   QueueHelper* helper_;
+  UniqueFd message_;
+  UniqueFd envelope_;
+  bool failed_ = false;
   bool submitted_ = false;
 };
 
 }  // namespace ms::smtpd
 
-#endif  // MAILSUITE_SMTPD_QUEUE_CLIENT_H_
+#endif  // MAILSUITE_SMTPD_MESSAGE_SINK_H_
