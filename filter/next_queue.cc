@@ -1,14 +1,39 @@
 #include "filter/next_queue.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 
-#include "child.h"
 #include "fd.h"
 #include "paths.h"
-#include "unnamed_file.h"
+#include "queue_client.h"
 
 namespace ms::filter {
+
+namespace {
+
+// Read the spool in pieces of this size: the filter's memory stays flat
+// whatever the message size.
+constexpr size_t kChunk = 64 * 1024;
+
+// Sends len octets of message_fd from offset through the client.
+bool WriteRange(QueueClient* client, int message_fd, uint64_t offset, uint64_t len,
+                const Deadline& deadline) {
+  std::string buf(kChunk, '\0');
+  while (len > 0) {
+    ssize_t n = ::pread(message_fd, buf.data(), len < kChunk ? len : kChunk, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    if (!client->Write(std::string_view(buf.data(), n), deadline)) return false;
+    offset += n;
+    len -= n;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::string NextQueueProgram() {
   const char* next = ::getenv("FILTER_NEXT");
@@ -17,40 +42,35 @@ std::string NextQueueProgram() {
 
 int HandToNextQueue(const std::string& program, std::string_view prefix, int message_fd, uint64_t offset,
                     uint64_t len, const Envelope& envelope, bool pass_fd6, std::string* why) {
-  UniqueFd message_read, message_write, envelope_read, envelope_write;
-  if (!MakePipe(&message_read, &message_write) || !MakePipe(&envelope_read, &envelope_write)) {
-    *why = "pipe failed";
-    return 71;
-  }
-  SpawnSpec spec;
-  spec.argv = {program};
-  spec.fds = {{0, message_read.get()}, {1, envelope_read.get()}};
-  if (pass_fd6) spec.fds.push_back({6, 6});
-  auto pid = Spawn(spec);
-  if (!pid) {
-    *why = "cannot run " + program + ": " + pid.error().message;
-    return 71;
-  }
-  Child child(*pid);
-  message_read.reset();
-  envelope_read.reset();
   // A next program that exits early must not kill us with SIGPIPE: its
   // exit code says what happened.
   ::signal(SIGPIPE, SIG_IGN);
-  bool ok = WriteAll(message_write.get(), prefix) && CopyRange(message_fd, offset, len, message_write.get());
-  message_write.reset();
-  if (ok) WriteAll(envelope_write.get(), EncodeEnvelope(envelope));
-  envelope_write.reset();  // without the envelope the next program queues nothing
-  ExitStatus st = child.Wait();
-  if (!st.exited) {
-    *why = program + " killed by signal " + std::to_string(st.signal);
+  QueueClient client;
+  if (Status s = client.Start(program); !s) {
+    *why = "cannot run " + program + ": " + s.error().message;
     return 71;
   }
-  if (!ok && st.code == 0) {  // cannot happen with a correct queue program
-    *why = "writing to " + program + " failed";
-    return 71;
+  // No client of ours waits on a socket: the filter has the time an SMTP
+  // client is asked to wait, like every program without one.
+  Deadline deadline = Deadline::AfterSeconds(kQueueTimeoutSeconds);
+  bool spool_read = true;
+  if (client.Write(prefix, deadline)) spool_read = WriteRange(&client, message_fd, offset, len, deadline);
+  if (!spool_read && !client.write_failed()) {
+    client.Abort();
+    *why = "reading the spooled message failed";
+    return 54;
   }
-  return st.code;
+  QueueVerdict v = client.Finish(EncodeEnvelope(envelope), deadline);
+  if (v.queued) return 0;
+  *why = program + ": " + v.Reason();
+  if (v.timed_out || v.write_failed || !v.status.exited) return v.permanent ? 31 : 71;
+  if (v.from_filter) {
+    // A chained filter's own text goes on to smtpd unchanged in meaning.
+    if (!pass_fd6) return v.permanent ? 31 : 71;
+    std::string line = std::string(v.permanent ? "D" : "Z") + v.enhanced + " " + v.text;
+    return WriteAll(6, line) ? kFilterReplyExit : (v.permanent ? 31 : 71);
+  }
+  return v.status.code;
 }
 
 }  // namespace ms::filter

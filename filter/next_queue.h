@@ -1,8 +1,9 @@
 // The filter's hand-off to the next queue program ($FILTER_NEXT, default
 // mailsuite-queue): the qmail-queue protocol as a caller, message on the
-// child's fd 0, envelope on its fd 1, our fd 6 passed through as its fd 6
-// so a chained filter's own reply text reaches smtpd.  Kept in this one
-// file so it can move to the shared lib/queue_client when that lands.
+// child's fd 0, envelope on its fd 1, through the one queue client
+// (lib/queue_client.h: deadline, a failed write wins over exit 0).  A
+// chained filter's own reply (exit 82, D/Z text) is written on to our
+// fd 6 when smtpd gave us one, else it becomes 31 / 71 as qmail-queue.
 #ifndef MAILSUITE_FILTER_NEXT_QUEUE_H_
 #define MAILSUITE_FILTER_NEXT_QUEUE_H_
 
@@ -19,8 +20,10 @@ std::string NextQueueProgram();
 
 // Sends prefix (header lines the filter adds) and then the len octets of
 // message_fd from offset 0, then the envelope.  Returns the exit code the
-// filter should exit with: the next program's own, or 71 when it could not
-// be started or was killed.  *why says what went wrong for the log.
+// filter should exit with: 0 queued, the next program's own code, 82 with
+// a chained filter's text relayed to fd 6, 54 when the spool could not be
+// read, or 71 (31 for a permanent refusal) when the program could not be
+// started, did not take the whole message, was killed or timed out.  *why says what went wrong for the log.
 int HandToNextQueue(const std::string& program, std::string_view prefix, int message_fd, uint64_t offset,
                     uint64_t len, const Envelope& envelope, bool pass_fd6, std::string* why);
 

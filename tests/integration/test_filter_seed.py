@@ -202,6 +202,25 @@ def test_fd6_closed_gives_31_and_71(root):
     assert (code, custom) == (82, "D5.7.1 virus")
 
 
+def test_chained_filter_reply_and_failures_reach_smtpd(root, tmp_path):
+    """The hand-off goes through lib/queue_client: a next filter's own D/Z
+    text is relayed on our fd 6 (31/71 without one), and a next program
+    that takes part of the message and exits 0 is a temporary failure."""
+    chained = tmp_path / "chained"
+    chained.write_text('#!/bin/sh\ncat >/dev/null\nprintf "D5.7.1 chained says no" >&6\nexit 82\n')
+    partial = tmp_path / "partial"
+    partial.write_text("#!/bin/sh\nhead -c 100 >/dev/null\nexit 0\n")
+    for p in (chained, partial):
+        p.chmod(0o755)
+    code, custom, err, _, _ = run_filter(root, b"Subject: hi\n\nx\n", next_program=str(chained))
+    assert (code, custom) == (82, "D5.7.1 chained says no"), err
+    code, custom, err, _, _ = run_filter(root, b"Subject: hi\n\nx\n", fd6=False, next_program=str(chained))
+    assert code == 31, err
+    big = b"Subject: big\n\n" + (b"y" * 999 + b"\n") * 2000
+    code, custom, err, _, _ = run_filter(root, big, next_program=str(partial))
+    assert code == 71 and "write error" in err, err
+
+
 def test_broken_rules_tempfail(root):
     root.set("filterrules", "([unclosed\tPolicy-Subject:\tx")
     code, custom, err, _, _ = run_filter(root, b"Subject: hi\n\nx\n")
