@@ -14,6 +14,7 @@
 #include "fd.h"
 #include "paths.h"
 #include "unnamed_file.h"
+#include "text.h"
 
 namespace ms::filter {
 
@@ -23,8 +24,9 @@ constexpr std::string_view kMagic = "mailsuite-quarantine 1\n";
 constexpr size_t kMaxHeader = 1 << 20;  // header + envelope read at once
 
 bool ParseNumber(std::string_view s, uint64_t* out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+  auto n = ParseDecimal(s);
+  if (n) *out = *n;
+  return n.has_value();
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <charconv>
+#include "text.h"
+
 
 namespace ms::filter {
 
@@ -47,21 +48,19 @@ Result<UniqueFd> ConnectScanner(std::string_view spec, const Deadline& deadline)
   std::string host(spec.substr(0, colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   std::string_view port_text = spec.substr(colon + 1);
-  unsigned port = 0;
-  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535)
-    return MakeError("bad port in " + std::string(spec));
+  auto port = ParseDecimal(port_text, 65535);
+  if (!port || *port == 0) return MakeError("bad port in " + std::string(spec));
   sockaddr_in v4{};
   sockaddr_in6 v6{};
   if (::inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
     v4.sin_family = AF_INET;
-    v4.sin_port = htons(static_cast<uint16_t>(port));
+    v4.sin_port = htons(static_cast<uint16_t>(*port));
     UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     return Finish(std::move(fd), reinterpret_cast<sockaddr*>(&v4), sizeof v4, spec, deadline);
   }
   if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
     v6.sin6_family = AF_INET6;
-    v6.sin6_port = htons(static_cast<uint16_t>(port));
+    v6.sin6_port = htons(static_cast<uint16_t>(*port));
     UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     return Finish(std::move(fd), reinterpret_cast<sockaddr*>(&v6), sizeof v6, spec, deadline);
   }

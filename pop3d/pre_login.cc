@@ -2,7 +2,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "signals.h"
 #include "tls.h"
 #include "pop3d/tls_transport.h"
+#include "text.h"
 
 namespace ms::pop3d {
 
@@ -102,8 +102,9 @@ Status TakeDaemonIdentity() {
   if (::geteuid() != 0 || uid_text == nullptr || gid_text == nullptr) return Ok{};
   uint32_t uid = 0, gid = 0;
   auto number = [](std::string_view t, uint32_t* v) {
-    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
-    return !t.empty() && ec == std::errc() && end == t.data() + t.size();
+    auto n = ParseDecimal(t, UINT32_MAX);
+    if (n) *v = static_cast<uint32_t>(*n);
+    return n.has_value();
   };
   if (!number(uid_text, &uid) || !number(gid_text, &gid)) return MakeError("bad $UID or $GID");
   if (Status s = PreloadServerCert(Control()); !s.ok())

@@ -1,7 +1,8 @@
 #include "send/recipient_request.h"
 
-#include <charconv>
 #include <vector>
+
+#include "text.h"
 
 namespace ms::send {
 
@@ -44,8 +45,9 @@ std::optional<RecipientRequest> DecodeRecipientRequest(std::string_view data) {
     if (f.size() > kMaxField) return std::nullopt;
   RecipientRequest r;
   std::string_view job = fields[0];
-  auto [end, ec] = std::from_chars(job.data(), job.data() + job.size(), r.job);
-  if (job.empty() || ec != std::errc() || end != job.data() + job.size()) return std::nullopt;
+  auto job_number = ParseDecimal(job, UINT64_MAX);
+  if (!job_number) return std::nullopt;
+  r.job = *job_number;
   r.local = std::string(fields[1]);
   r.original_local = std::string(fields[2]);
   r.domain = std::string(fields[3]);

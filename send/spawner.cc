@@ -24,6 +24,7 @@
 #include "send/recipient_request.h"
 #include "send/spawn_child.h"
 #include "signals.h"
+#include "text.h"
 
 extern char** environ;
 
@@ -32,9 +33,9 @@ namespace ms::send {
 namespace {
 
 bool ParseUnsigned(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && ptr == text.data() + text.size();
+  auto n = ParseDecimal(text, UINT64_MAX, 20);
+  if (n) *value = *n;
+  return n.has_value();
 }
 
 bool ParseSigned(std::string_view text, int* value) {

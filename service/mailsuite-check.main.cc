@@ -10,6 +10,7 @@
 
 #include "service/health.h"
 #include "version.h"
+#include "text.h"
 
 namespace {
 
@@ -49,8 +50,9 @@ int main(int argc, char** argv) {
     size_t colon = smtp.rfind(':');
     if (colon == std::string::npos) return Usage();
     options.smtp_host = smtp.substr(0, colon);
-    options.smtp_port = std::atoi(smtp.c_str() + colon + 1);
-    if (options.smtp_port <= 0 || options.smtp_port > 65535) return Usage();
+    auto port = ms::ParseDecimal(std::string_view(smtp).substr(colon + 1), 65535);
+    if (!port || *port == 0) return Usage();
+    options.smtp_port = static_cast<int>(*port);
   }
   std::vector<ms::setup::Verdict> verdicts = ms::setup::CheckServices(options);
   verdicts.push_back(ms::setup::CheckSmtpGreeting(options));

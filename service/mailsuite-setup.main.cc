@@ -22,6 +22,7 @@
 #include "service/instance.h"
 #include "service/setup_queue.h"
 #include "version.h"
+#include "text.h"
 
 namespace {
 
@@ -115,14 +116,17 @@ int main(int argc, char** argv) {
     } else if (arg == "--bin" && has_value) {
       bin = argv[++i];
     } else if (arg == "--smtp-port" && has_value) {
-      smtp_port = std::atoi(argv[++i]);
-      if (smtp_port <= 0 || smtp_port > 65535) return Usage();
+      auto port = ms::ParseDecimal(argv[++i], 65535);
+      if (!port || *port == 0) return Usage();
+      smtp_port = static_cast<int>(*port);
     } else if (arg == "--pop3-port" && has_value) {
-      pop3_port = std::atoi(argv[++i]);
-      if (pop3_port <= 0 || pop3_port > 65535) return Usage();
+      auto port = ms::ParseDecimal(argv[++i], 65535);
+      if (!port || *port == 0) return Usage();
+      pop3_port = static_cast<int>(*port);
     } else if (arg == "--submission-port" && has_value) {
-      submission_port = std::atoi(argv[++i]);
-      if (submission_port <= 0 || submission_port > 65535) return Usage();
+      auto port = ms::ParseDecimal(argv[++i], 65535);
+      if (!port || *port == 0) return Usage();
+      submission_port = static_cast<int>(*port);
     } else {
       return Usage();
     }

@@ -59,11 +59,9 @@ Result<AuthConfig> LoadAuthConfig(const Control& control, const EnvGetter& env,
   auto required = env("SMTPAUTH_REQUIRED");
   config.required = required && *required == "1";
   if (auto delay = env("SMTPAUTH_FAILDELAY_MS")) {
-    char* end = nullptr;
-    long ms = strtol(delay->c_str(), &end, 10);
-    if (delay->empty() || *end != '\0' || ms < 0 || ms > 600000)
-      return MakeError("SMTPAUTH_FAILDELAY_MS must be 0..600000");
-    config.fail_delay_ms = ms;
+    auto ms = ParseDecimal(*delay, 600000);
+    if (!ms) return MakeError("SMTPAUTH_FAILDELAY_MS must be 0..600000");
+    config.fail_delay_ms = static_cast<int>(*ms);
   }
   return config;
 }

@@ -10,13 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <charconv>
 
 #include "become_user.h"
 #include "fd_passing.h"
 #include "log.h"
 #include "queue/queue_exit.h"
 #include "queue/queue_run.h"
+#include "text.h"
 
 namespace ms::smtpd {
 
@@ -141,9 +141,8 @@ pid_t QueueHelper::ReceiveReady(int socket) {
   while ((n = ::recv(socket, packet, sizeof packet, 0)) < 0 && errno == EINTR) {
   }
   if (n < 2 || packet[0] != kReady) return 0;
-  pid_t pid = 0;
-  auto [end, ec] = std::from_chars(packet + 1, packet + n, pid);
-  return ec == std::errc() && end == packet + n ? pid : 0;
+  auto pid = ParseDecimal(std::string_view(packet + 1, static_cast<size_t>(n) - 1), INT32_MAX);
+  return pid ? static_cast<pid_t>(*pid) : 0;
 }
 
 QueueHelper::~QueueHelper() {

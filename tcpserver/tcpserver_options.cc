@@ -1,17 +1,17 @@
 #include "tcpserver/tcpserver_options.h"
 
-#include <charconv>
 #include <string_view>
+
+#include "text.h"
 
 namespace ms::smtpd {
 namespace {
 
 template <typename T>
 std::optional<T> Decimal(std::string_view text, T max) {
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max) return std::nullopt;
-  return value;
+  auto value = ParseDecimal(text, static_cast<uint64_t>(max));
+  if (!value) return std::nullopt;
+  return static_cast<T>(*value);
 }
 
 Error Usage(const std::string& why) {
