@@ -1,7 +1,6 @@
 #include "filter/rules.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "address.h"
 #include "filter/mime_text.h"
@@ -36,11 +35,10 @@ std::string_view Trim(std::string_view s) {
 bool ParseType(std::string_view type, Rule* rule) {
   if (type.size() > 5 && EqualsIgnoringCase(type.substr(0, 5), "size=")) {
     std::string_view n = type.substr(5);
-    int64_t v = 0;
-    auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), v);
-    if (ec != std::errc() || p != n.data() + n.size() || v < -1) return false;
+    auto v = ParseSignedDecimal(n, -1);
+    if (!v) return false;
     rule->type = RuleType::kSize;
-    rule->size = v;
+    rule->size = *v;
     return true;
   }
   if (type.size() < 9 || !EqualsIgnoringCase(type.substr(0, 7), "policy-") || type.back() != ':') return false;

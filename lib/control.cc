@@ -1,7 +1,7 @@
 #include "control.h"
 
 #include <cerrno>
-#include <charconv>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,6 +10,7 @@
 #include "cdb_lookup.h"
 #include "fd.h"
 #include "paths.h"
+#include "text.h"
 
 namespace ms {
 
@@ -56,12 +57,9 @@ Result<long> Control::Number(std::string_view name, long fallback, long min, lon
   auto line = Line(name, "");
   if (!line) return line.error();
   if (line->empty()) return fallback;
-  long value = 0;
-  const char* begin = line->data();
-  const char* end = begin + line->size();
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr != end)
-    return MakeError("control file " + PathOf(name) + ": not a number: " + *line);
+  auto parsed = ParseSignedDecimal(*line, LONG_MIN, LONG_MAX);
+  if (!parsed) return MakeError("control file " + PathOf(name) + ": not a number: " + *line);
+  long value = static_cast<long>(*parsed);
   if (value < min || value > max)
     return MakeError("control file " + PathOf(name) + ": " + *line + " is out of range " +
                      std::to_string(min) + ".." + std::to_string(max));

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
 #include "fd.h"
+#include "text.h"
 #include "tls.h"
 
 namespace ms {
@@ -37,11 +37,10 @@ Status PreloadServerCert(const Control& control) {
 void ImportServerCert() {
   const char* value = ::getenv(kVariable);
   if (value == nullptr) return;
-  int fd = -1;
-  std::string_view v = value;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), fd);
-  ::unsetenv(kVariable);
-  if (ec != std::errc() || end != v.data() + v.size() || fd < 3) return;
+  auto parsed = ParseDecimal(value, INT32_MAX);
+  ::unsetenv(kVariable);  // value is not used after this
+  if (!parsed || *parsed < 3) return;
+  int fd = static_cast<int>(*parsed);
   std::string text;
   char buf[8192];
   ssize_t n;

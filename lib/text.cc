@@ -39,4 +39,15 @@ std::optional<uint64_t> ParseDecimal(std::string_view text, uint64_t max, size_t
   return value;
 }
 
+std::optional<int64_t> ParseSignedDecimal(std::string_view text, int64_t min, int64_t max) {
+  bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  // |INT64_MIN| is one more than INT64_MAX.
+  auto magnitude = ParseDecimal(text, negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX});
+  if (!magnitude) return std::nullopt;
+  int64_t value = negative ? static_cast<int64_t>(0 - *magnitude) : static_cast<int64_t>(*magnitude);
+  if (value < min || value > max) return std::nullopt;
+  return value;
+}
+
 }  // namespace ms

@@ -27,6 +27,11 @@ std::string_view Trim(std::string_view s, std::string_view chars = " \t");
 std::optional<uint64_t> ParseDecimal(std::string_view text, uint64_t max = UINT64_MAX,
                                      size_t max_digits = SIZE_MAX);
 
+// The same with an optional leading '-' (no '+', no blanks), within
+// [min, max]: what std::from_chars accepts for a signed type, written once.
+std::optional<int64_t> ParseSignedDecimal(std::string_view text, int64_t min = INT64_MIN,
+                                          int64_t max = INT64_MAX);
+
 }  // namespace ms
 
 #endif  // MAILSUITE_LIB_TEXT_H_

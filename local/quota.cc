@@ -6,7 +6,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 #include <ctime>
 
@@ -22,12 +21,10 @@ constexpr time_t kOverQuotaRecheck = 900;  // 15 minutes
 constexpr char kSizeFile[] = "maildirsize";
 
 // *out is changed only on success.
-template <typename T>
-bool ParseNumber(std::string_view s, T* out) {
-  T value{};
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return false;
-  *out = value;
+bool ParseNumber(std::string_view s, int64_t* out) {
+  auto value = ParseSignedDecimal(s);
+  if (!value) return false;
+  *out = *value;
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <climits>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 #include <map>
 
@@ -39,9 +39,9 @@ bool ParseUnsigned(std::string_view text, uint64_t* value) {
 }
 
 bool ParseSigned(std::string_view text, int* value) {
-  if (text.empty() || text.size() > 11) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
-  return ec == std::errc() && ptr == text.data() + text.size();
+  auto n = ParseSignedDecimal(text, INT_MIN, INT_MAX);
+  if (n) *value = static_cast<int>(*n);
+  return n.has_value();
 }
 
 [[noreturn]] void ExecDeliverer(const ExecPlan& plan) {

@@ -1,6 +1,6 @@
 #include "service/log_record.h"
 
-#include <charconv>
+#include "text.h"
 
 namespace ms::setup {
 
@@ -57,9 +57,7 @@ std::string_view LogRecord::Get(std::string_view key) const {
 
 int64_t LogRecord::Number(std::string_view key) const {
   std::string_view v = Get(key);
-  int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  return ec == std::errc() && ptr == v.data() + v.size() ? n : 0;
+  return ParseSignedDecimal(v).value_or(0);
 }
 
 std::optional<int64_t> ParseTai64n(std::string_view stamp) {

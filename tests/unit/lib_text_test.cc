@@ -33,6 +33,23 @@ TEST_CASE("one decimal parser: digits only, bounded, no overflow", "[lib][text]"
   CHECK_FALSE(ParseDecimal("0123456789", UINT64_MAX, 9));  // too many digits, even as zeros
 }
 
+TEST_CASE("one signed decimal parser: an optional minus, bounded, no overflow", "[lib][text]") {
+  using ms::ParseSignedDecimal;
+  CHECK(ParseSignedDecimal("0") == 0);
+  CHECK(ParseSignedDecimal("-0") == 0);
+  CHECK(ParseSignedDecimal("-1") == -1);
+  CHECK(ParseSignedDecimal("9223372036854775807") == INT64_MAX);
+  CHECK(ParseSignedDecimal("-9223372036854775808") == INT64_MIN);
+  CHECK_FALSE(ParseSignedDecimal("9223372036854775808"));
+  CHECK_FALSE(ParseSignedDecimal("-9223372036854775809"));
+  for (const char* bad : {"", "-", "--1", "+1", " -1", "-1 ", "- 1", "1-", "-0x1"}) {
+    CHECK_FALSE(ParseSignedDecimal(bad));
+  }
+  CHECK(ParseSignedDecimal("-1", -1) == -1);  // filter rules' SIZE=-1
+  CHECK_FALSE(ParseSignedDecimal("-2", -1));
+  CHECK_FALSE(ParseSignedDecimal("2147483648", INT32_MIN, INT32_MAX));
+}
+
 TEST_CASE("one trim: the given characters at either end", "[lib][text]") {
   using ms::Trim;
   using ms::TrimLeft;
