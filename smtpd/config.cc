@@ -62,6 +62,9 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   auto timeout = control.Number("timeoutsmtpd", 1200, 1, 86400);
   if (!timeout) return timeout.error();
   c.timeout_seconds = *timeout;
+  auto timeout_stress = control.Number("timeoutstress", 10, 1, 86400);
+  if (!timeout_stress) return timeout_stress.error();
+  c.timeout_stress_seconds = *timeout_stress;
   auto max_errors = control.Number("maxerrors", 20, 0, 1000000);
   if (!max_errors) return max_errors.error();
   c.max_errors = *max_errors;

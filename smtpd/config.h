@@ -29,6 +29,7 @@ struct Config {
   uint64_t databytes = 0;        // 0: no limit
   long maxrcpt = 0;              // 0: kHardMaxRcpt
   long timeout_seconds = 1200;
+  long timeout_stress_seconds = 10;  // timeoutstress: a command wait under stress (stress_mode.h)
   long max_errors = 20;          // maxerrors: 500-504 replies per session; 0: no limit
   double refusela = 0;           // 0: never refuse
   uint64_t queue_min_free = kDefaultQueueMinFree;

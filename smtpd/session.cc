@@ -69,12 +69,34 @@ const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
 }  // namespace
 
 Session::Session(const Config& config, ByteStream* transport, SinkFactory sinks, SessionHooks hooks)
-    : config_(config), transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
+    : config_(config), transport_(transport), plain_transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
   input_.set_stream(transport);
   if (!hooks_.now) hooks_.now = [] { return ::time(nullptr); };
 }
 
 Deadline Session::ClientDeadline() const { return Deadline::AfterSeconds(config_.timeout_seconds); }
+
+// timeoutsmtpd from the start of the wait, or timeoutstress under stress:
+// an idle session that learns of stress mode late may be past it already.
+Deadline Session::IdleDeadline(int64_t waiting_since_ms) const {
+  long seconds = config_.timeout_seconds;
+  if (hooks_.under_stress && hooks_.under_stress() && config_.timeout_stress_seconds < seconds)
+    seconds = config_.timeout_stress_seconds;
+  return Deadline::AfterMs(waiting_since_ms + seconds * 1000 - MonotonicMs());
+}
+
+ReadStatus Session::NextCommand(std::string_view* line) {
+  const int64_t since = MonotonicMs();
+  if (!input_.HasBufferedLine() && hooks_.wait_readable && transport_ == plain_transport_) {
+    for (;;) {
+      IdleWait w = hooks_.wait_readable(IdleDeadline(since));
+      if (w == IdleWait::kReady) break;
+      if (w == IdleWait::kTimeout) return ReadStatus::kTimeout;
+      // Interrupted: stress mode may have changed; the deadline is recomputed.
+    }
+  }
+  return input_.Next(line, kMaxCommandLine, IdleDeadline(since));
+}
 
 // The replies maxerrors counts: syntax, unknown command, bad sequence,
 // unknown parameter (DESIGN.md "Throttling").
@@ -147,7 +169,7 @@ std::string Session::Run() {
       break;
     }
     std::string_view read;
-    ReadStatus status = input_.Next(&read, kMaxCommandLine, ClientDeadline());
+    ReadStatus status = NextCommand(&read);
     if (status == ReadStatus::kTimeout) {
       Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
       end_reason_ = "timeout";

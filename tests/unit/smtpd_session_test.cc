@@ -315,3 +315,57 @@ TEST_CASE("smtpd session: maxerrors ends the session at the limit", "[smtpd]") {
   r = Drive(probes, &q, c);
   CHECK(r.reason == "eof");
 }
+
+TEST_CASE("smtpd session: stress mode shortens a command wait already under way", "[smtpd]") {
+  MemoryQueue q;
+  MemoryTransport t("EHLO c\r\n", 4096, true);
+  Config c = TestConfig();
+  c.timeout_seconds = 1200;
+  c.timeout_stress_seconds = 10;
+  SessionHooks hooks = QuietHooks();
+  bool stress = false;
+  std::vector<int> waits;  // the poll timeouts the session asked for, in ms
+  int calls = 0;
+  hooks.under_stress = [&stress] { return stress; };
+  hooks.wait_readable = [&](const ms::Deadline& d) {
+    waits.push_back(d.PollTimeout());
+    ++calls;
+    if (calls == 1) return IdleWait::kReady;  // EHLO arrives
+    if (calls == 2) {                          // idle: the listener signals stress
+      stress = true;
+      return IdleWait::kInterrupted;
+    }
+    return IdleWait::kTimeout;  // the shortened deadline passes
+  };
+  Session s(c, &t, q.Factory(), hooks);
+  CHECK(s.Run() == "timeout");
+  CHECK(t.output.find("421 4.4.2 mail.example.test timeout") != std::string::npos);
+  REQUIRE(waits.size() == 3);
+  CHECK(waits[0] > 1190000);
+  CHECK(waits[1] > 1190000);
+  CHECK(waits[2] <= 10000);
+  CHECK(waits[2] > 9000);
+}
+
+TEST_CASE("smtpd session: no stress, no shortening; a new session under stress starts short", "[smtpd]") {
+  MemoryQueue q;
+  for (bool stress : {false, true}) {
+    MemoryTransport t("", 4096, true);
+    Config c = TestConfig();
+    c.timeout_seconds = 100;
+    c.timeout_stress_seconds = 200;  // never longer than timeoutsmtpd
+    SessionHooks hooks = QuietHooks();
+    std::vector<int> waits;
+    hooks.under_stress = [stress] { return stress; };
+    hooks.wait_readable = [&](const ms::Deadline& d) {
+      waits.push_back(d.PollTimeout());
+      return IdleWait::kTimeout;
+    };
+    if (stress) c.timeout_stress_seconds = 3;
+    Session s(c, &t, q.Factory(), hooks);
+    CHECK(s.Run() == "timeout");
+    REQUIRE(waits.size() == 1);
+    if (stress) CHECK(waits[0] <= 3000);
+    else CHECK((waits[0] > 99000 && waits[0] <= 100000));
+  }
+}
