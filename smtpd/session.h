@@ -50,6 +50,8 @@ struct SessionHooks {
   std::function<bool()> under_stress;
   std::function<IdleWait(const Deadline&)> wait_readable;
   std::function<time_t()> now;
+  // The tarpit's wait (default: nanosleep, no CPU while it waits).
+  std::function<void(long seconds)> sleep;
   int log_fd = 2;
 };
 
@@ -96,6 +98,8 @@ class Session {
   void LogMessage(std::string_view result, std::string_view detail, uint64_t bytes, std::string_view id);
   Deadline ClientDeadline() const;
   Deadline IdleDeadline(int64_t waiting_since_ms) const;
+  bool SpokeBeforeGreeting();
+  void Tarpit();
   ReadStatus NextCommand(std::string_view* line);
 
   const Config& config_;
@@ -118,6 +122,7 @@ class Session {
   unsigned long messages_ = 0;
   unsigned long rcpt_refused_ = 0;
   long errors_ = 0;  // 500-504 replies so far
+  long rcpt_commands_ = 0;  // every RCPT of the session, accepted or not (tarpitcount)
 };
 
 }  // namespace ms::smtpd
