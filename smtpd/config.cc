@@ -56,15 +56,22 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   auto databytes = control.Number("databytes", 0, 0, 1L << 50);
   if (!databytes) return databytes.error();
   c.databytes = static_cast<uint64_t>(*databytes);
-  auto maxrcpt = control.Number("maxrcpt", 0, 0, 1000000);
-  if (!maxrcpt) return maxrcpt.error();
-  c.maxrcpt = *maxrcpt;
-  auto timeout = control.Number("timeoutsmtpd", 1200, 1, 86400);
-  if (!timeout) return timeout.error();
-  c.timeout_seconds = *timeout;
-  auto max_errors = control.Number("maxerrors", 20, 0, 1000000);
-  if (!max_errors) return max_errors.error();
-  c.max_errors = *max_errors;
+  // The plain numbers: name, default, range, where it goes.
+  auto NumberInto = [&control](const char* name, long fallback, long min, long max, long* out) -> Status {
+    auto value = control.Number(name, fallback, min, max);
+    if (!value) return value.error();
+    *out = *value;
+    return Ok{};
+  };
+  for (Status s : {NumberInto("maxrcpt", 0, 0, 1000000, &c.maxrcpt),
+                   NumberInto("timeoutsmtpd", 1200, 1, 86400, &c.timeout_seconds),
+                   NumberInto("timeoutstress", 10, 1, 86400, &c.timeout_stress_seconds),
+                   NumberInto("maxerrors", 20, 0, 1000000, &c.max_errors),
+                   NumberInto("tarpitcount", 0, 0, 1000000, &c.tarpit_count),
+                   NumberInto("tarpitdelay", 5, 0, 600, &c.tarpit_delay_seconds),
+                   NumberInto("greetdelay", 0, 0, 300000, &c.greet_delay_ms)}) {
+    if (!s.ok()) return s.error();
+  }
   auto refusela = LoadAverageLimit(control);
   if (!refusela) return refusela.error();
   c.refusela = *refusela;

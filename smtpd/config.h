@@ -29,6 +29,10 @@ struct Config {
   uint64_t databytes = 0;        // 0: no limit
   long maxrcpt = 0;              // 0: kHardMaxRcpt
   long timeout_seconds = 1200;
+  long timeout_stress_seconds = 10;  // timeoutstress: a command wait under stress (stress_mode.h)
+  long tarpit_count = 0;         // tarpitcount: RCPTs per session before the tarpit; 0: never
+  long tarpit_delay_seconds = 5; // tarpitdelay: the wait before each further RCPT's reply
+  long greet_delay_ms = 0;       // greetdelay: silence required before the greeting; 0: none
   long max_errors = 20;          // maxerrors: 500-504 replies per session; 0: no limit
   double refusela = 0;           // 0: never refuse
   uint64_t queue_min_free = kDefaultQueueMinFree;

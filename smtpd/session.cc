@@ -1,5 +1,6 @@
 #include "smtpd/session.h"
 
+#include <cerrno>
 #include <ctime>
 
 #include "log.h"
@@ -69,12 +70,41 @@ const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
 }  // namespace
 
 Session::Session(const Config& config, ByteStream* transport, SinkFactory sinks, SessionHooks hooks)
-    : config_(config), transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
+    : config_(config), transport_(transport), plain_transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
   input_.set_stream(transport);
   if (!hooks_.now) hooks_.now = [] { return ::time(nullptr); };
+  if (!hooks_.sleep) {
+    hooks_.sleep = [](long seconds) {
+      struct timespec left = {seconds, 0};
+      while (::nanosleep(&left, &left) != 0 && errno == EINTR) {
+      }
+    };
+  }
 }
 
 Deadline Session::ClientDeadline() const { return Deadline::AfterSeconds(config_.timeout_seconds); }
+
+// timeoutsmtpd from the start of the wait, or timeoutstress under stress:
+// an idle session that learns of stress mode late may be past it already.
+Deadline Session::IdleDeadline(int64_t waiting_since_ms) const {
+  long seconds = config_.timeout_seconds;
+  if (hooks_.under_stress && hooks_.under_stress() && config_.timeout_stress_seconds < seconds)
+    seconds = config_.timeout_stress_seconds;
+  return Deadline::AfterMs(waiting_since_ms + seconds * 1000 - MonotonicMs());
+}
+
+ReadStatus Session::NextCommand(std::string_view* line) {
+  const int64_t since = MonotonicMs();
+  if (!input_.HasBufferedLine() && hooks_.wait_readable && transport_ == plain_transport_) {
+    for (;;) {
+      IdleWait w = hooks_.wait_readable(IdleDeadline(since));
+      if (w == IdleWait::kReady) break;
+      if (w == IdleWait::kTimeout) return ReadStatus::kTimeout;
+      // Interrupted: stress mode may have changed; the deadline is recomputed.
+    }
+  }
+  return input_.Next(line, kMaxCommandLine, IdleDeadline(since));
+}
 
 // The replies maxerrors counts: syntax, unknown command, bad sequence,
 // unknown parameter (DESIGN.md "Throttling").
@@ -136,8 +166,48 @@ void Session::ResetTransaction() {
   recipients_.clear();
 }
 
+// greetdelay (postscreen's pre-greet test): a real client waits for the
+// 220; one that talks first is a bot pushing its script.  It gets 554 and
+// the close; its bytes are never taken as commands.
+bool Session::SpokeBeforeGreeting() {
+  if (config_.greet_delay_ms <= 0) return false;
+  ReadStatus status = input_.Fill(Deadline::AfterMs(config_.greet_delay_ms));
+  if (status == ReadStatus::kTimeout) return false;
+  if (status == ReadStatus::kOk) {
+    LogLine("refused")
+        .Add("ip", config_.remote_ip)
+        .Add("what", "session")
+        .Add("category", "pregreet")
+        .Add("arg", input_.Pending().substr(0, 100))
+        .Emit(hooks_.log_fd);
+    input_.Discard();
+    Reply("554 5.5.1 protocol error: you spoke before the greeting");
+    end_reason_ = "pregreet";
+  } else {
+    end_reason_ = status == ReadStatus::kEof ? "eof" : "read error";
+  }
+  return true;
+}
+
+// tarpitcount/tarpitdelay: after that many RCPTs in the session each
+// further one waits before its reply.  Replies already due go out first,
+// so the client sees progress; the wait itself is a sleep, not a poll loop.
+void Session::Tarpit() {
+  if (rcpt_commands_ == config_.tarpit_count + 1)
+    LogLine("tarpit")
+        .Add("ip", config_.remote_ip)
+        .Add("rcpts", rcpt_commands_)
+        .Add("delay", config_.tarpit_delay_seconds)
+        .Emit(hooks_.log_fd);
+  if (!Flush()) {
+    end_reason_ = "write error";
+    return;
+  }
+  hooks_.sleep(config_.tarpit_delay_seconds);
+}
+
 std::string Session::Run() {
-  Reply("220 " + config_.greeting + " ESMTP");
+  if (!SpokeBeforeGreeting()) Reply("220 " + config_.greeting + " ESMTP");
   std::string line;
   while (end_reason_.empty()) {
     // PIPELINING: replies wait until the client has no further whole
@@ -147,7 +217,7 @@ std::string Session::Run() {
       break;
     }
     std::string_view read;
-    ReadStatus status = input_.Next(&read, kMaxCommandLine, ClientDeadline());
+    ReadStatus status = NextCommand(&read);
     if (status == ReadStatus::kTimeout) {
       Reply("421 4.4.2 " + config_.me + " timeout, closing connection");
       end_reason_ = "timeout";
@@ -260,6 +330,11 @@ void Session::Mail(const Command& command) {
 }
 
 void Session::Rcpt(const Command& command) {
+  ++rcpt_commands_;
+  if (config_.tarpit_count > 0 && rcpt_commands_ > config_.tarpit_count && config_.tarpit_delay_seconds > 0) {
+    Tarpit();
+    if (!end_reason_.empty()) return;
+  }
   if (!has_sender_) {
     Reply("503 5.5.1 need MAIL before RCPT");
     return;

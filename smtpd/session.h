@@ -36,10 +36,22 @@ class Extension {
 
 using SinkFactory = std::function<std::unique_ptr<MessageSink>()>;
 
+enum class IdleWait { kReady, kTimeout, kInterrupted };
+
 // Hooks for what a session asks of the system, replaceable in tests.
 struct SessionHooks {
   std::function<bool(uint64_t incoming)> queue_has_room;
+  // Stress mode (stress_mode.h): while it holds, a wait for a command
+  // lasts at most timeoutstress.  wait_readable waits for the plain
+  // transport's input until the deadline and returns kInterrupted when a
+  // signal cut the wait short, so that a session already waiting learns
+  // of stress mode; used only before STARTTLS (TLS may hold input the fd
+  // does not show).
+  std::function<bool()> under_stress;
+  std::function<IdleWait(const Deadline&)> wait_readable;
   std::function<time_t()> now;
+  // The tarpit's wait (default: nanosleep, no CPU while it waits).
+  std::function<void(long seconds)> sleep;
   int log_fd = 2;
 };
 
@@ -85,9 +97,14 @@ class Session {
   void ResetTransaction();
   void LogMessage(std::string_view result, std::string_view detail, uint64_t bytes, std::string_view id);
   Deadline ClientDeadline() const;
+  Deadline IdleDeadline(int64_t waiting_since_ms) const;
+  bool SpokeBeforeGreeting();
+  void Tarpit();
+  ReadStatus NextCommand(std::string_view* line);
 
   const Config& config_;
   ByteStream* transport_;
+  ByteStream* const plain_transport_;  // the one before STARTTLS
   SinkFactory sinks_;
   SessionHooks hooks_;
   LineReader input_;
@@ -105,6 +122,7 @@ class Session {
   unsigned long messages_ = 0;
   unsigned long rcpt_refused_ = 0;
   long errors_ = 0;  // 500-504 replies so far
+  long rcpt_commands_ = 0;  // every RCPT of the session, accepted or not (tarpitcount)
 };
 
 }  // namespace ms::smtpd

@@ -1,6 +1,9 @@
 #include "smtpd/smtpd_main.h"
 
+#include <poll.h>
 #include <sys/prctl.h>
+
+#include <cerrno>
 
 #include <csignal>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "smtpd/queue_helper.h"
 #include "smtpd/session.h"
 #include "smtpd/starttls.h"
+#include "smtpd/stress_mode.h"
 
 namespace ms::smtpd {
 namespace {
@@ -68,6 +72,14 @@ int RunSmtpd(int argc, char** argv, int helper_socket) {
     }
   }
   SessionHooks hooks;
+  hooks.under_stress = UnderStress;
+  hooks.wait_readable = [](const Deadline& deadline) {
+    struct pollfd p = {0, POLLIN, 0};
+    int r = ::poll(&p, 1, deadline.PollTimeout());
+    if (r > 0) return IdleWait::kReady;  // POLLHUP/POLLERR too: the read reports it
+    if (r == 0) return IdleWait::kTimeout;
+    return errno == EINTR ? IdleWait::kInterrupted : IdleWait::kReady;
+  };
   hooks.queue_has_room = [&c](uint64_t incoming) {
     return QueueHasRoom(c.queue_dir, c.queue_min_free, incoming);
   };

@@ -38,6 +38,20 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const bool in_process = IsOurSmtpd(options->program.front());
+  // Client limits (TCPSERVER.md "Connection limits"), read once at start.
+  ConnectionPolicy policy;
+  {
+    ms::Control control;
+    auto max_per_ip = control.Number("maxperip", 20, 0, 1000000);
+    auto rate = control.Number("ratelimit", 0, 0, 1000000);
+    if (!max_per_ip || !rate) {
+      ms::LogLine("fatal").Add("what", "control").Add("error", (!max_per_ip ? max_per_ip : rate).error().message).Emit();
+      return kExitFatal;
+    }
+    policy.max_per_ip = static_cast<unsigned>(*max_per_ip);
+    policy.rate_per_minute = static_cast<unsigned>(*rate);
+    policy.signal_stress = in_process;
+  }
   auto listener = BindListener(options->host, options->port, options->backlog);
   if (!listener) {
     ms::LogLine("fatal").Add("what", "bind").Add("error", listener.error().message).Emit();
@@ -69,6 +83,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<QueueHelperPool> pool;
   if (in_process && (filter == nullptr || *filter == '\0'))
     pool = QueueHelperPool::Create(ms::QueueDir(), options->limit);
-  return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(),
+  return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(), policy,
                        [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper); });
 }

@@ -17,6 +17,8 @@
 #include "ip_address.h"
 #include "log.h"
 #include "signals.h"
+#include "smtpd/stress_mode.h"
+#include "tcpserver/client_limits.h"
 
 namespace ms::smtpd {
 
@@ -46,13 +48,14 @@ namespace {
 
 // Reaps every finished child; returns how many of them were sessions
 // (the pool's helpers are not counted against the limit).
-unsigned ReapChildren(int verbosity, QueueHelperPool* pool) {
+unsigned ReapChildren(int verbosity, QueueHelperPool* pool, ClientLimits* clients) {
   unsigned reaped = 0;
   int status = 0;
   pid_t pid;
   while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
     if (pool != nullptr && pool->Forget(pid)) continue;
     ++reaped;
+    clients->Ended(pid);
     if (verbosity >= 2) {
       ExitStatus s = DecodeWaitStatus(status);
       LogLine line("end");
@@ -65,14 +68,39 @@ unsigned ReapChildren(int verbosity, QueueHelperPool* pool) {
   return reaped;
 }
 
+// Refuses a connection over a client limit: the 421 goes out without
+// waiting (a fresh socket's send buffer has room for it), nothing is read,
+// no child is forked.
+void RefuseClient(int connection, const std::string& key, Admission verdict, int verbosity) {
+  const bool too_fast = verdict == Admission::kTooFast;
+  std::string_view reply = too_fast ? "421 4.7.0 too many connections per minute from your address\r\n"
+                                    : "421 4.7.0 too many connections from your address\r\n";
+  ssize_t ignored = ::send(connection, reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  (void)ignored;
+  if (verbosity >= 1)
+    LogLine("refused").Add("ip", key).Add("what", "connection").Add("category", too_fast ? "ratelimit" : "maxperip").Emit();
+}
+
+// Stress mode changed: log it, keep the flag for sessions forked from
+// now on, and tell the running in-process sessions (smtpd/stress_mode.h).
+void AnnounceStress(bool on, unsigned children, unsigned limit, const ClientLimits& clients,
+                    const ConnectionPolicy& policy, int verbosity) {
+  SetUnderStress(on);
+  if (verbosity >= 1) LogLine("stress").Add("mode", on ? "on" : "off").Add("children", children).Add("limit", limit).Emit();
+  if (!policy.signal_stress) return;
+  for (pid_t pid : clients.SessionPids()) ::kill(pid, on ? kStressOnSignal : kStressOffSignal);
+}
+
 }  // namespace
 
 int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
-                  const std::function<void(int, int)>& serve) {
-  if (!SignalPipe::Install({SIGCHLD, SIGTERM})) {
+                  const ConnectionPolicy& policy, const std::function<void(int, int)>& serve) {
+  if (!SignalPipe::Install({SIGCHLD, SIGTERM}) || !InstallStressHandlers()) {
     LogLine("fatal").Add("what", "signals").Add("error", std::strerror(errno)).Emit();
     return 111;
   }
+  ClientLimits clients(policy.max_per_ip, policy.rate_per_minute);
+  StressMeter stress(limit);
   unsigned children = 0;
   bool said_busy = false;
   std::vector<struct pollfd> fds;
@@ -97,17 +125,26 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
     if (pool != nullptr) pool->HandlePollFds(fds.data() + 2, fds.size() - 2, MonotonicMs());
     if (fds[0].revents != 0) {
       unsigned long long signals = SignalPipe::Take();
-      unsigned reaped = ReapChildren(verbosity, pool);
+      unsigned reaped = ReapChildren(verbosity, pool, &clients);
       children -= reaped > children ? children : reaped;
       if (children < limit) said_busy = false;
+      if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity);
       if (signals & (1ull << SIGTERM)) return 0;
     }
     if (!accepting || (fds[1].revents & POLLIN) == 0) continue;
-    UniqueFd connection(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+    sockaddr_storage peer{};
+    socklen_t peer_length = sizeof peer;
+    UniqueFd connection(::accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_length, SOCK_CLOEXEC));
     if (!connection.valid()) {
       // A connection reset before we took it, or out of fds: not fatal.
       if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && verbosity >= 1)
         LogLine("error").Add("what", "accept").Add("error", std::strerror(errno)).Emit();
+      continue;
+    }
+    std::optional<IpAddress> peer_ip = IpAddress::FromSockaddr(peer);
+    const std::string key = peer_ip ? ClientKey(*peer_ip) : std::string("unknown");
+    if (Admission verdict = clients.Admit(key, MonotonicMs()); verdict != Admission::kAdmit) {
+      RefuseClient(connection.get(), key, verdict, verbosity);
       continue;
     }
     UniqueFd helper = pool != nullptr ? pool->Lease(MonotonicMs()) : UniqueFd();
@@ -123,6 +160,8 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
       ::_exit(111);  // serve does not return
     }
     ++children;
+    clients.Started(pid, key);
+    if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity);
     if (verbosity >= 2) LogLine("start").Add("pid", static_cast<long long>(pid)).Add("children", children).Emit();
   }
 }

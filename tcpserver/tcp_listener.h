@@ -21,6 +21,14 @@ Result<UniqueFd> BindListener(const std::string& host, uint16_t port, int backlo
 // The port a socket is bound to (for -1 with port 0).
 uint16_t BoundPort(int fd);
 
+// What the listener holds each client to (issue 22; TCPSERVER.md
+// "Connection limits"), read from control files at start.
+struct ConnectionPolicy {
+  unsigned max_per_ip = 20;       // control/maxperip; 0: no limit
+  unsigned rate_per_minute = 0;   // control/ratelimit; 0: no limit
+  bool signal_stress = false;     // sessions run in-process: tell them of stress mode
+};
+
 // Accepts connections until SIGTERM, with at most limit children at once
 // (beyond that it stops accepting, as tcpserver does, and the kernel's
 // backlog holds the callers).  For each connection it forks; the child
@@ -28,9 +36,10 @@ uint16_t BoundPort(int fd);
 // serve must not return.  verbosity 2 logs each child's start and end;
 // 1 and 2 log when the limit is reached.  With a pool, each connection
 // also gets a socket to one of its queue helpers (-1 when none could be
-// had): serve(connection, helper_socket).  Returns the exit code.
+// had): serve(connection, helper_socket).  A client over policy's limits
+// gets a 421 from the listener itself and no child.  Returns the exit code.
 int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
-                  const std::function<void(int, int)>& serve);
+                  const ConnectionPolicy& policy, const std::function<void(int, int)>& serve);
 
 }  // namespace ms::smtpd
 

@@ -4,7 +4,7 @@ import re
 
 from conftest import TOP
 
-READERS = re.compile(r'(?<!->)\b(?:Line|Lines|Number|LineOrMe|CdbContains|CdbLookup)\(\s*"([A-Za-z0-9._-]+)"')
+READERS = re.compile(r'(?<!->)\b(?:Line|Lines|Number|NumberInto|LineOrMe|CdbContains|CdbLookup)\(\s*"([A-Za-z0-9._-]+)"')
 
 
 def documented():

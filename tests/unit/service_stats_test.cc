@@ -15,6 +15,7 @@ TEST_CASE("stats count channels, rejections, deferrals and bounces", "[service][
            t + "smtpd: message ip=1.2.3.4 helo=a from=x@y rcpts=2 bytes=4096 result=accepted id=1",
            t + "smtpd: message ip=1.2.3.4 helo=a from=x@y rcpts=1 bytes=9000 result=refused reason=\"552 5.3.4 message too big\"",
            t + "smtpd: refused ip=1.2.3.4 what=rcpt category=relay reason=\"553 5.7.1 relaying denied\"",
+           t + "smtpd: refused ip=1.2.3.5 what=session category=pregreet arg=\"EHLO bot\"",
            t + "rblsmtpd: 5.6.7.8 pid 42: 451 listed in zen.example.org, see http://zen.example.org/",
            t + "mailsuite-send: new msg=1.2 bytes=4200 from=x@y rcpts=2",
            t + "mailsuite-send: starting delivery=1 msg=1.2 channel=local to=a@b",
@@ -37,6 +38,7 @@ TEST_CASE("stats count channels, rejections, deferrals and bounces", "[service][
   CHECK(ten.channels.at("remote").deferrals == 1);
   CHECK(ten.rejected.at("size") == 1);
   CHECK(ten.rejected.at("relay") == 1);
+  CHECK(ten.rejected.at("pregreet") == 1);
   CHECK(ten.rejected.at("dnsbl:zen.example.org") == 1);
   const auto& eleven = stats.periods().at("2025-11-22 11:00");
   CHECK(eleven.channels.at("remote").failures == 1);

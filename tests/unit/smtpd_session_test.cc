@@ -315,3 +315,124 @@ TEST_CASE("smtpd session: maxerrors ends the session at the limit", "[smtpd]") {
   r = Drive(probes, &q, c);
   CHECK(r.reason == "eof");
 }
+
+TEST_CASE("smtpd session: stress mode shortens a command wait already under way", "[smtpd]") {
+  MemoryQueue q;
+  MemoryTransport t("EHLO c\r\n", 4096, true);
+  Config c = TestConfig();
+  c.timeout_seconds = 1200;
+  c.timeout_stress_seconds = 10;
+  SessionHooks hooks = QuietHooks();
+  bool stress = false;
+  std::vector<int> waits;  // the poll timeouts the session asked for, in ms
+  int calls = 0;
+  hooks.under_stress = [&stress] { return stress; };
+  hooks.wait_readable = [&](const ms::Deadline& d) {
+    waits.push_back(d.PollTimeout());
+    ++calls;
+    if (calls == 1) return IdleWait::kReady;  // EHLO arrives
+    if (calls == 2) {                          // idle: the listener signals stress
+      stress = true;
+      return IdleWait::kInterrupted;
+    }
+    return IdleWait::kTimeout;  // the shortened deadline passes
+  };
+  Session s(c, &t, q.Factory(), hooks);
+  CHECK(s.Run() == "timeout");
+  CHECK(t.output.find("421 4.4.2 mail.example.test timeout") != std::string::npos);
+  REQUIRE(waits.size() == 3);
+  CHECK(waits[0] > 1190000);
+  CHECK(waits[1] > 1190000);
+  CHECK(waits[2] <= 10000);
+  CHECK(waits[2] > 9000);
+}
+
+TEST_CASE("smtpd session: no stress, no shortening; a new session under stress starts short", "[smtpd]") {
+  MemoryQueue q;
+  for (bool stress : {false, true}) {
+    MemoryTransport t("", 4096, true);
+    Config c = TestConfig();
+    c.timeout_seconds = 100;
+    c.timeout_stress_seconds = 200;  // never longer than timeoutsmtpd
+    SessionHooks hooks = QuietHooks();
+    std::vector<int> waits;
+    hooks.under_stress = [stress] { return stress; };
+    hooks.wait_readable = [&](const ms::Deadline& d) {
+      waits.push_back(d.PollTimeout());
+      return IdleWait::kTimeout;
+    };
+    if (stress) c.timeout_stress_seconds = 3;
+    Session s(c, &t, q.Factory(), hooks);
+    CHECK(s.Run() == "timeout");
+    REQUIRE(waits.size() == 1);
+    if (stress) CHECK(waits[0] <= 3000);
+    else CHECK((waits[0] > 99000 && waits[0] <= 100000));
+  }
+}
+
+TEST_CASE("smtpd session: tarpit waits before every RCPT past tarpitcount, accepted or not", "[smtpd]") {
+  MemoryQueue q;
+  Config c = TestConfig();
+  c.tarpit_count = 2;
+  c.tarpit_delay_seconds = 7;
+  std::vector<long> sleeps;
+  std::vector<size_t> replies_before_sleep;
+  MemoryTransport t("EHLO c\r\nRCPT TO:<early@example.test>\r\nMAIL FROM:<s@example.net>\r\n"
+                    "RCPT TO:<a@example.test>\r\nRCPT TO:<x@other.test>\r\nRSET\r\n"
+                    "MAIL FROM:<s@example.net>\r\nRCPT TO:<b@example.test>\r\nRCPT TO:<bad address>\r\nQUIT\r\n");
+  SessionHooks hooks = QuietHooks();
+  hooks.sleep = [&](long seconds) {
+    sleeps.push_back(seconds);
+    replies_before_sleep.push_back(t.output.size());
+  };
+  Session s(c, &t, q.Factory(), hooks);
+  CHECK(s.Run() == "quit");
+  // Five RCPTs (one before MAIL, one relayed, one malformed): the third,
+  // fourth and fifth wait; RSET and a new MAIL do not reset the count.
+  CHECK(sleeps == std::vector<long>{7, 7, 7});
+  // Replies already due go out before each wait (pipelined input).
+  CHECK(replies_before_sleep[0] > 0);
+  CHECK(t.output.find("503 5.5.1 need MAIL before RCPT") != std::string::npos);
+  CHECK(t.output.find("553 5.7.1 relaying denied") != std::string::npos);
+  CHECK(t.output.find("221 2.0.0") != std::string::npos);
+}
+
+TEST_CASE("smtpd session: no tarpit by default, nor with tarpitdelay 0", "[smtpd]") {
+  for (long delay : {5L, 0L}) {
+    MemoryQueue q;
+    Config c = TestConfig();
+    if (delay == 0) c.tarpit_count = 1;
+    c.tarpit_delay_seconds = delay;
+    int sleeps = 0;
+    std::string in = "EHLO c\r\nMAIL FROM:<s@example.net>\r\n";
+    for (int i = 0; i < 30; ++i) in += "RCPT TO:<u" + std::to_string(i) + "@example.test>\r\n";
+    MemoryTransport t(in + "QUIT\r\n");
+    SessionHooks hooks = QuietHooks();
+    hooks.sleep = [&](long) { ++sleeps; };
+    Session s(c, &t, q.Factory(), hooks);
+    CHECK(s.Run() == "quit");
+    CHECK(sleeps == 0);
+  }
+}
+
+TEST_CASE("smtpd session: greetdelay, a client that talks first gets 554 and no 220", "[smtpd]") {
+  MemoryQueue q;
+  Config c = TestConfig();
+  c.greet_delay_ms = 50;
+  MemoryTransport early("EHLO bot\r\nMAIL FROM:<s@example.net>\r\n");
+  Session s(c, &early, q.Factory(), QuietHooks());
+  CHECK(s.Run() == "pregreet");
+  CHECK(early.output == "554 5.5.1 protocol error: you spoke before the greeting\r\n");
+
+  // A client that waits (the read times out) is greeted and served.
+  MemoryTransport patient("", 4096, true);
+  Session p(c, &patient, q.Factory(), QuietHooks());
+  CHECK(p.Run() == "timeout");
+  CHECK(patient.output.rfind("220 ", 0) == 0);
+
+  // greetdelay 0: no wait, pipelined input before the greeting is served.
+  c.greet_delay_ms = 0;
+  MemoryTransport eager("EHLO c\r\nQUIT\r\n");
+  Session e(c, &eager, q.Factory(), QuietHooks());
+  CHECK(e.Run() == "quit");
+}
