@@ -1,5 +1,6 @@
 #include "smtpd/filter_worker_sink.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,6 +40,9 @@ bool FilterWorkerQueue::Begin() {
         if (pid) {
           pid_ = static_cast<pid_t>(*pid);
           leased_ = true;
+          // Every write waits at most until its deadline (WriteAllWithDeadline),
+          // and the reply is read without waiting: as lib/queue_client.
+          for (const UniqueFd* fd : {&message_, &envelope_, &reply_}) ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
           return true;
         }
       }
@@ -105,7 +109,7 @@ QueueOutcome FilterWorkerQueue::Commit(const Envelope& envelope) {
   ssize_t n;
   while (status.exited && text.size() < 4096 && (n = ::read(reply_.get(), buf, sizeof buf)) != 0) {
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
+    if (n < 0) break;  // EAGAIN: all the worker wrote (it is done with fd 6)
     text.append(buf, static_cast<size_t>(n));
   }
   reply_.reset();
