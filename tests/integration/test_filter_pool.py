@@ -5,7 +5,8 @@ running as msfilter (no exec of the filter); any other QMAILQUEUE (here a
 wrapper script around the same filter) is exec'd.  The seed rules give the
 same verdicts both ways; the worker's identity is read from /proc; a worker
 killed mid-message gives 451, never 250; a worker is replaced after
-control/filtermaxuse messages and after an error.
+control/filtermaxuse messages and after an error; without the pool (ucspi-tcp's
+tcpserver, mailsuite-tcpserver not started as root) the filter is exec'd.
 
 Real smtplib clients on 127.0.0.1, every wait bounded, every process
 stopped afterwards."""
@@ -180,3 +181,32 @@ def test_worker_is_replaced_after_filtermaxuse_and_after_an_error(seeded):
     code, text = chain.send(plain("n4"))
     assert code == 250 and qp(text) not in pids, text
     assert len(chain.recorder.queued()) == 4
+
+
+def send_via(port, message):
+    with smtplib.SMTP("127.0.0.1", port, timeout=60) as s:
+        s.ehlo("client.test")
+        s.mail("alice@sender.test")
+        assert s.rcpt("bob@example.test")[0] == 250
+        code, text = s.data(message)
+        return code, text.decode(errors="replace")
+
+
+def test_without_the_pool_the_filter_is_execd_with_the_same_verdicts(seeded):
+    """ucspi-tcp's tcpserver, and mailsuite-tcpserver not started as root:
+    no pool, the filter is exec'd per message (its qp is not a worker)."""
+    account = ensure_account("msfilter")
+    recorder = Recorder(seeded.dir / "fallback" / "queued")
+    os.chown(recorder.dir, account.pw_uid, account.pw_gid)
+    env = dict(seeded.env, QMAILQUEUE=prog("mailsuite-filter"), FILTER_NEXT=str(recorder.wrapper))
+    plain_tcpserver = seeded.root.tcpserver([prog("mailsuite-smtpd")], env=env)
+    unprivileged = seeded.ready(seeded.root.start(
+        ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups", "--",
+         prog("mailsuite-tcpserver"), "-1", "127.0.0.1", "0", prog("mailsuite-smtpd")],
+        env=env, log_name="unprivileged.log"))
+    for port in (plain_tcpserver.port, unprivileged.port):
+        assert send_via(port, plain("ILOVEYOU")) == (554, "5.7.1 " + ILOVEYOU_TEXT)
+        code, text = send_via(port, plain("I LOVE YOU"))
+        assert code == 250, text
+        assert qp(text) not in worker_pids()
+    assert len(recorder.queued()) == 2
