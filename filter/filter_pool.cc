@@ -31,6 +31,9 @@ constexpr char kExited = 'E';    // keeper -> session: "E" + the exit code byte
 constexpr char kCrashed = 'K';   // keeper -> session: the worker died on it
 constexpr size_t kMaxPacket = 256;
 constexpr int kWorkerSocket = 3;  // in the worker (the keeper's control is gone)
+// The longest one message may take in a worker: the queue client's own
+// deadline for the next program, plus the scanners' (filter_run.cc).
+constexpr unsigned kMessageSeconds = kQueueTimeoutSeconds + 2 * 120;
 
 // The worker: one message at a time, exactly as the exec'd program (fds
 // 0, 1 and 6 are the session's pipes while RunFilter runs); it keeps
@@ -56,7 +59,12 @@ constexpr int kWorkerSocket = 3;  // in the worker (the keeper's control is gone
     std::string ip = data.substr(1);
     if (ip.empty()) ::unsetenv("TCPREMOTEIP");
     else ::setenv("TCPREMOTEIP", ip.c_str(), 1);
+    // Bounded as the exec'd filter is by smtpd's deadline: a message whose
+    // pipes never end (a session that hands over pipes it keeps open
+    // elsewhere) ends this worker; the session gets "crashed" (451).
+    ::alarm(kMessageSeconds);
     int code = RunFilter(true);
+    ::alarm(0);
     // Nothing of this message stays open: the session sees end of file on
     // fd 6 and the next message starts clean.
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -119,6 +127,7 @@ Worker* Keeper::Spawn() {
     ::fcntl(kWorkerSocket, F_SETFD, FD_CLOEXEC);  // not for FILTER_NEXT
     ::close_range(kWorkerSocket + 1, ~0U, 0);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGALRM, SIG_DFL);
     RunWorker(limit_);
   }
   Worker w;
