@@ -11,9 +11,12 @@ namespace ms {
 
 namespace {
 
-constexpr size_t kMaxFds = 2;
+constexpr size_t kMaxFds = 3;
 
-Status SendFds(int sock, std::string_view data, const int* fds, size_t count) {
+}  // namespace
+
+Status SendFdArray(int sock, std::string_view data, const int* fds, size_t count) {
+  if (count == 0 || count > kMaxFds) return MakeError("bad descriptor count");
   struct iovec iov = {const_cast<char*>(data.data()), data.size()};
   alignas(struct cmsghdr) char control[CMSG_SPACE(kMaxFds * sizeof(int))] = {};
   struct msghdr msg = {};
@@ -32,8 +35,9 @@ Status SendFds(int sock, std::string_view data, const int* fds, size_t count) {
   }
 }
 
-// Receives a packet that must carry exactly `count` descriptors into out[].
-bool ReceiveFds(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, bool* eof) {
+bool ReceiveFdArray(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, bool* eof) {
+  *eof = false;
+  if (count == 0 || count > kMaxFds) return false;
   data->resize(max_size);
   struct iovec iov = {data->data(), data->size()};
   alignas(struct cmsghdr) char control[CMSG_SPACE(kMaxFds * sizeof(int))];
@@ -62,26 +66,24 @@ bool ReceiveFds(int sock, size_t max_size, std::string* data, UniqueFd* out, siz
   return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && received == count;
 }
 
-}  // namespace
-
 Status SendWithFds(int sock, std::string_view data, int fd0, int fd1) {
   int fds[2] = {fd0, fd1};
-  return SendFds(sock, data, fds, 2);
+  return SendFdArray(sock, data, fds, 2);
 }
 
 bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0, UniqueFd* fd1,
                     bool* eof) {
   UniqueFd fds[2];
-  bool ok = ReceiveFds(sock, max_size, data, fds, 2, eof);
+  bool ok = ReceiveFdArray(sock, max_size, data, fds, 2, eof);
   *fd0 = std::move(fds[0]);
   *fd1 = std::move(fds[1]);
   return ok;
 }
 
-Status SendWithFd(int sock, std::string_view data, int fd) { return SendFds(sock, data, &fd, 1); }
+Status SendWithFd(int sock, std::string_view data, int fd) { return SendFdArray(sock, data, &fd, 1); }
 
 bool ReceiveWithFd(int sock, size_t max_size, std::string* data, UniqueFd* fd, bool* eof) {
-  return ReceiveFds(sock, max_size, data, fd, 1, eof);
+  return ReceiveFdArray(sock, max_size, data, fd, 1, eof);
 }
 
 }  // namespace ms

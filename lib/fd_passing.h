@@ -1,7 +1,7 @@
-// Passing one or two descriptors with a small message over a
+// Passing one to three descriptors with a small message over a
 // SOCK_SEQPACKET socket (SCM_RIGHTS): send's spawner and delivery workers
 // (send/SPAWNER.md), smtpd's queue helper and mailsuite-tcpserver's pool
-// of them (smtpd/QUEUE_HELPER.md).
+// of them (smtpd/QUEUE_HELPER.md), mailsuite-filterpool (filter/FILTER_POOL.md).
 #ifndef MAILSUITE_LIB_FD_PASSING_H_
 #define MAILSUITE_LIB_FD_PASSING_H_
 
@@ -29,6 +29,11 @@ bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0,
 // The same with exactly one descriptor.
 Status SendWithFd(int sock, std::string_view data, int fd);
 bool ReceiveWithFd(int sock, size_t max_size, std::string* data, UniqueFd* fd, bool* eof);
+
+// The same with count (1-3) descriptors: fds[] out, out[] in (a packet
+// that does not carry exactly count descriptors is refused).
+Status SendFdArray(int sock, std::string_view data, const int* fds, size_t count);
+bool ReceiveFdArray(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, bool* eof);
 
 }  // namespace ms
 

@@ -1,5 +1,6 @@
 #include "smtpd/smtpd_main.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
 
@@ -17,6 +18,7 @@
 #include "signals.h"
 #include "smtpd/auth.h"
 #include "smtpd/config.h"
+#include "smtpd/filter_worker_sink.h"
 #include "smtpd/load_guard.h"
 #include "smtpd/queue_helper.h"
 #include "smtpd/session.h"
@@ -30,7 +32,7 @@ constexpr int kExitConfig = 111;
 
 }  // namespace
 
-int RunSmtpd(int argc, char** argv, int helper_socket) {
+int RunSmtpd(int argc, char** argv, int helper_socket, int filter_socket) {
   KeepMemoryPrivate();  // passwords (AUTH), the TLS key, mail (lib/become_user.h)
   ImportServerCert();   // from mailsuite-tcpserver through rblsmtpd (lib/server_cert.h)
   ::prctl(PR_SET_NAME, "mailsuite-smtpd", 0, 0, 0);  // in-process under mailsuite-tcpserver too
@@ -41,6 +43,9 @@ int RunSmtpd(int argc, char** argv, int helper_socket) {
   // content filter ($QMAILQUEUE) every message goes through it instead.
   QueueHelper helper;
   UniqueFd pooled(helper_socket);  // closed unused under a content filter
+  UniqueFd filter_pool(filter_socket);
+  // Never inherited by a queue program.
+  if (filter_pool.valid()) ::fcntl(filter_pool.get(), F_SETFD, FD_CLOEXEC);
   const char* filter = ::getenv("QMAILQUEUE");
   if (filter == nullptr || *filter == '\0') {
     if (!pooled.valid() || !helper.Adopt(std::move(pooled))) helper.Start(ms::QueueDir());
@@ -83,8 +88,10 @@ int RunSmtpd(int argc, char** argv, int helper_socket) {
   hooks.queue_has_room = [&c](uint64_t incoming) {
     return QueueHasRoom(c.queue_dir, c.queue_min_free, incoming);
   };
-  auto sink = [&c, &helper]() -> std::unique_ptr<MessageSink> {
+  auto sink = [&c, &helper, &filter_pool]() -> std::unique_ptr<MessageSink> {
     if (helper.Alive()) return std::make_unique<HelperQueue>(&helper);
+    if (filter_pool.valid())
+      return std::make_unique<FilterWorkerQueue>(&filter_pool, c.remote_ip, c.queue_program, c.timeout_seconds);
     return std::make_unique<QueueProgram>(c.queue_program, c.timeout_seconds);
   };
   Session session(c, &transport, sink, hooks);

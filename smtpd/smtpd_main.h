@@ -10,8 +10,10 @@ namespace ms::smtpd {
 // child it forks for a connection, tcpserver/TCPSERVER.md) run it; the latter hands
 // it helper_socket, a socket to one of its pooled queue helpers
 // (QUEUE_HELPER.md "The pool"), where mailsuite-smtpd passes -1 and forks
-// its own.  Returns the process's exit code.
-int RunSmtpd(int argc, char** argv, int helper_socket = -1);
+// its own; and filter_socket, the session's socket to the pool of
+// mailsuite-filter workers when $QMAILQUEUE names that filter
+// (filter/FILTER_POOL.md), else -1.  Returns the process's exit code.
+int RunSmtpd(int argc, char** argv, int helper_socket = -1, int filter_socket = -1);
 
 }  // namespace ms::smtpd
 

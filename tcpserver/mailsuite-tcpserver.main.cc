@@ -13,6 +13,7 @@
 #include "log.h"
 #include "paths.h"
 #include "server_cert.h"
+#include "tcpserver/filter_pool_start.h"
 #include "tcpserver/tcp_connection.h"
 #include "tcpserver/tcp_listener.h"
 #include "tcpserver/tcpserver_identity.h"
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
     ms::LogLine("fatal").Add("what", "bind").Add("error", listener.error().message).Emit();
     return kExitFatal;
   }
+  // The filter's workers (filter/FILTER_POOL.md) become msfilter from
+  // root: started before the key is read and before the switch below.
+  ms::UniqueFd filter_pool = in_process ? StartFilterPool(options->limit) : ms::UniqueFd();
   // The TLS key is root's (lib/server_cert.h): read it before the switch;
   // the sessions inherit the text, an exec'd program gets it by memfd.
   if (::geteuid() == 0) {
@@ -84,5 +88,5 @@ int main(int argc, char** argv) {
   if (in_process && (filter == nullptr || *filter == '\0'))
     pool = QueueHelperPool::Create(ms::QueueDir(), options->limit);
   return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(), policy,
-                       [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper); });
+                       [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper, filter_pool.get()); });
 }

@@ -17,6 +17,7 @@
 #include "server_cert.h"
 #include "smtpd/queue_helper.h"
 #include "smtpd/smtpd_main.h"
+#include "tcpserver/filter_pool_start.h"
 #include "tcpserver/tcp_rules.h"
 #include "tcpserver/tcpserver_identity.h"
 
@@ -75,7 +76,8 @@ bool IsOurSmtpd(const std::string& program) {
   }
 }
 
-void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process, int helper_socket) {
+void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process, int helper_socket,
+                     int filter_control) {
   if (Status s = TakeConnectionIdentity(); !s.ok()) Fail("setuid", s.error().message);
   sockaddr_storage local{}, remote{};
   socklen_t local_length = sizeof local, remote_length = sizeof remote;
@@ -109,13 +111,25 @@ void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_proc
   }
   if (options.verbosity >= 2)
     LogLine("ok").Add("pid", static_cast<long long>(::getpid())).Add("ip", there.ip).Add("port", there.port).Emit();
+  // The filter pool (filter/FILTER_POOL.md) when this session's QMAILQUEUE
+  // (after the rules) is our mailsuite-filter; never with a queue helper,
+  // which exists only without QMAILQUEUE.
+  int filter_socket = -1;
+  if (smtpd_in_process && helper_socket < 0 && filter_control >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE")))
+    filter_socket = JoinFilterPool(filter_control).release();
   if (::dup2(fd, 0) != 0 || ::dup2(fd, 1) != 1) ::_exit(111);
   // Nothing of the parent's but fds 0-2 (and our queue helper's socket, as
-  // fd 3) reaches the program: not the listening socket, not the signal
-  // pipe, not the other helpers' sockets.
+  // fd 3, or the filter pool's, as fd 4) reaches the program: not the
+  // listening socket, not the signal pipe, not the other helpers' sockets.
   if (helper_socket >= 0 && smtpd_in_process) {
     if (helper_socket != kHelperSocket && ::dup2(helper_socket, kHelperSocket) != kHelperSocket) ::_exit(111);
     ::close_range(kHelperSocket + 1, ~0U, 0);
+  } else if (filter_socket >= 0) {
+    helper_socket = -1;
+    if (filter_socket != kFilterPoolSocket && ::dup2(filter_socket, kFilterPoolSocket) != kFilterPoolSocket)
+      ::_exit(111);
+    ::close(kHelperSocket);  // no queue helper: nothing of ours on fd 3
+    ::close_range(kFilterPoolSocket + 1, ~0U, 0);
   } else {
     helper_socket = -1;
     ::close_range(3, ~0U, 0);
@@ -128,8 +142,8 @@ void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_proc
     // mailsuite-smtpd takes the pool's helper (or forks its own with our
     // effective identity) and gives that identity up itself, exactly as
     // when exec'd set-uid.
-    ::_exit(RunSmtpd(static_cast<int>(args.size()), argv.data(),
-                     helper_socket >= 0 ? kHelperSocket : -1));
+    ::_exit(RunSmtpd(static_cast<int>(args.size()), argv.data(), helper_socket >= 0 ? kHelperSocket : -1,
+                     filter_socket >= 0 ? kFilterPoolSocket : -1));
   }
   // Anything else starts as the session user alone, as under tcpserver -u.
   if (!DropSetUidIdentity()) Fail("setuid", "unable to drop the queue owner's identity");

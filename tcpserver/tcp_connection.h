@@ -21,7 +21,7 @@ bool IsOurSmtpd(const std::string& program);
 // program's own exit code.  helper_socket (or -1) connects to a pooled
 // queue helper for the in-process smtpd.
 [[noreturn]] void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process,
-                                  int helper_socket);
+                                  int helper_socket, int filter_control = -1);
 
 }  // namespace ms::smtpd
 

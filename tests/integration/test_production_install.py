@@ -106,6 +106,9 @@ def test_smtp_starttls_and_pop3_stls_login_retr(facts):
     assert facts["smtp_tls"].startswith("TLSv1.")
     assert facts["pop3_tls"].startswith("TLSv1.")
     assert facts["pop3_count"] == 1 and facts["pop3_retr"]
+    # bob's message came in on port 25 through the pooled filter (msfilter)
+    assert re.search(r"mailsuite-filter: message .*from=carol@example.org .*verdict=accept exit=0",
+                     facts["logs"]["smtpd"]), facts["logs"]["smtpd"]
     # submission AUTH: the set-uid root checkpassword, executable by msdaemon's group
     assert facts["submission_bad_auth"] == 535
     assert facts["submission_auth"] == 235

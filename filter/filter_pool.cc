@@ -1,0 +1,246 @@
+#include "filter/filter_pool.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "fd.h"
+#include "fd_passing.h"
+#include "filter/filter_run.h"
+#include "log.h"
+#include "queue_client.h"
+
+namespace ms::filter {
+
+namespace {
+
+constexpr char kJoin = 'S';      // listener's child -> keeper: a session's socket
+constexpr char kMessage = 'Q';   // session -> keeper -> worker: a message, 3 fds
+constexpr char kTaken = 'A';     // keeper -> session: "A<pid>", a worker has it
+constexpr char kNoWorker = 'N';  // keeper -> session: none; exec the filter
+constexpr char kExited = 'E';    // keeper -> session: "E" + the exit code byte
+constexpr char kCrashed = 'K';   // keeper -> session: the worker died on it
+constexpr size_t kMaxPacket = 256;
+constexpr int kWorkerSocket = 3;  // in the worker (the keeper's control is gone)
+// The longest one message may take in a worker: the queue client's own
+// deadline for the next program, plus the scanners' (filter_run.cc).
+constexpr unsigned kMessageSeconds = kQueueTimeoutSeconds + 2 * 120;
+
+// The worker: one message at a time, exactly as the exec'd program (fds
+// 0, 1 and 6 are the session's pipes while RunFilter runs); it keeps
+// nothing between messages and exits after `limit` messages or after any
+// outcome but accepted (0) or a verdict on fd 6 (82).
+[[noreturn]] void RunWorker(unsigned limit) {
+  ::prctl(PR_SET_NAME, "ms-filterworker", 0, 0, 0);
+  SetLogProgram("mailsuite-filter");
+  for (unsigned served = 0; served < limit; ++served) {
+    std::string data;
+    UniqueFd fds[3];
+    bool eof = false;
+    bool ok;
+    while (!(ok = ReceiveFdArray(kWorkerSocket, kMaxPacket, &data, fds, 3, &eof)) && !eof && errno == EINTR) {
+    }
+    if (!ok || data.empty() || data[0] != kMessage) ::_exit(0);  // keeper gone, or nonsense
+    // fds 0 and 1 hold /dev/null, so none arrived there; one may have
+    // arrived as fd 6 itself.
+    int raw[3] = {fds[0].release(), fds[1].release(), fds[2].release()};
+    if (::dup2(raw[0], 0) != 0 || ::dup2(raw[1], 1) != 1 || ::dup2(raw[2], 6) != 6) ::_exit(111);
+    for (int fd : raw)
+      if (fd != 0 && fd != 1 && fd != 6) ::close(fd);
+    std::string ip = data.substr(1);
+    if (ip.empty()) ::unsetenv("TCPREMOTEIP");
+    else ::setenv("TCPREMOTEIP", ip.c_str(), 1);
+    // Bounded as the exec'd filter is by smtpd's deadline: a message whose
+    // pipes never end (a session that hands over pipes it keeps open
+    // elsewhere) ends this worker; the session gets "crashed" (451).
+    ::alarm(kMessageSeconds);
+    int code = RunFilter(true);
+    ::alarm(0);
+    // Nothing of this message stays open: the session sees end of file on
+    // fd 6 and the next message starts clean.
+    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || ::dup2(null, 0) != 0 || ::dup2(null, 1) != 1 || ::dup3(null, 6, O_CLOEXEC) != 6) ::_exit(111);
+    ::close(null);
+    unsigned char byte = static_cast<unsigned char>(code);
+    if (::send(kWorkerSocket, &byte, 1, MSG_NOSIGNAL) != 1) ::_exit(0);
+    if (code != 0 && code != kFilterReplyExit) ::_exit(0);  // any error: replaced
+  }
+  ::_exit(0);
+}
+
+struct Worker {
+  pid_t pid = -1;
+  UniqueFd socket;
+  long serving = -1;  // the session id whose message it has, -1 idle
+};
+
+struct Session {
+  long id = 0;
+  UniqueFd socket;
+};
+
+class Keeper {
+ public:
+  Keeper(unsigned max_workers, unsigned limit) : max_workers_(max_workers), limit_(limit) {}
+  int Run();
+
+ private:
+  Worker* Idle();
+  Worker* Spawn();
+  void FromSession(Session& s);
+  void FromWorker(Worker& w);
+  void Tell(long session_id, std::string_view packet);
+  void Reap();
+
+  unsigned max_workers_, limit_;
+  long next_id_ = 1;
+  std::vector<Session> sessions_;
+  std::vector<Worker> workers_;
+};
+
+Worker* Keeper::Idle() {
+  for (Worker& w : workers_)
+    if (w.socket.valid() && w.serving < 0) return &w;
+  return Spawn();
+}
+
+Worker* Keeper::Spawn() {
+  if (workers_.size() >= max_workers_) return nullptr;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return nullptr;
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) return nullptr;
+  if (pid == 0) {
+    // Nothing of the keeper's but its own socket: no other session's or
+    // worker's descriptor (fd 3, the control socket, is replaced).
+    if (::dup2(theirs.get(), kWorkerSocket) != kWorkerSocket) ::_exit(111);
+    ::fcntl(kWorkerSocket, F_SETFD, FD_CLOEXEC);  // not for FILTER_NEXT
+    ::close_range(kWorkerSocket + 1, ~0U, 0);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGALRM, SIG_DFL);
+    RunWorker(limit_);
+  }
+  Worker w;
+  w.pid = pid;
+  w.socket = std::move(ours);
+  workers_.push_back(std::move(w));
+  return &workers_.back();
+}
+
+void Keeper::Tell(long session_id, std::string_view packet) {
+  for (Session& s : sessions_)
+    if (s.id == session_id && s.socket.valid()) {
+      if (::send(s.socket.get(), packet.data(), packet.size(), MSG_NOSIGNAL) < 0) s.socket.reset();
+      return;
+    }
+}
+
+void Keeper::FromSession(Session& s) {
+  std::string data;
+  UniqueFd fds[3];
+  bool eof = false;
+  if (!ReceiveFdArray(s.socket.get(), kMaxPacket, &data, fds, 3, &eof)) {
+    if (!eof && errno == EINTR) return;
+    s.socket.reset();  // gone, or not speaking the protocol: dropped
+    return;
+  }
+  if (data.empty() || data[0] != kMessage) {
+    s.socket.reset();
+    return;
+  }
+  int raw[3] = {fds[0].get(), fds[1].get(), fds[2].get()};
+  for (int tries = 0; tries < 2; ++tries) {
+    Worker* w = Idle();
+    if (w == nullptr) break;
+    if (!SendFdArray(w->socket.get(), data, raw, 3).ok()) {
+      w->socket.reset();  // it just exited: reaped below, try another
+      continue;
+    }
+    w->serving = s.id;
+    Tell(s.id, std::string(1, kTaken) + std::to_string(w->pid));
+    return;
+  }
+  Tell(s.id, std::string(1, kNoWorker));
+}
+
+void Keeper::FromWorker(Worker& w) {
+  unsigned char code = 0;
+  ssize_t n;
+  while ((n = ::recv(w.socket.get(), &code, 1, MSG_DONTWAIT)) < 0 && errno == EINTR) {
+  }
+  if (n < 0 && errno == EAGAIN) return;
+  long session = w.serving;
+  w.serving = -1;
+  if (n == 1 && session >= 0) {
+    Tell(session, std::string(1, kExited) + static_cast<char>(code));
+    return;
+  }
+  // End of file (exited after its last message, or killed), or an answer
+  // nobody asked for: forgotten; a session waiting on it gets "crashed".
+  w.socket.reset();
+  if (session >= 0) Tell(session, std::string(1, kCrashed));
+}
+
+void Keeper::Reap() {
+  int status;
+  pid_t pid;
+  while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    for (Worker& w : workers_)
+      if (w.pid == pid) w.pid = -1;
+  }
+  std::erase_if(workers_, [](const Worker& w) { return !w.socket.valid() && w.pid < 0; });
+  std::erase_if(sessions_, [](const Session& s) { return !s.socket.valid(); });
+}
+
+int Keeper::Run() {
+  std::vector<struct pollfd> fds;
+  for (;;) {
+    Reap();
+    fds.clear();
+    fds.push_back({kPoolControlSocket, POLLIN, 0});
+    for (const Session& s : sessions_) fds.push_back({s.socket.get(), POLLIN, 0});
+    for (const Worker& w : workers_) fds.push_back({w.socket.valid() ? w.socket.get() : -1, POLLIN, 0});
+    // A second at most, so exited workers are reaped while nothing happens.
+    if (::poll(fds.data(), fds.size(), 1000) < 0) {
+      if (errno == EINTR) continue;
+      return 111;
+    }
+    if (fds[0].revents != 0) {
+      std::string data;
+      UniqueFd session;
+      bool eof = false;
+      if (ReceiveWithFd(kPoolControlSocket, 4, &data, &session, &eof)) {
+        if (data == std::string_view(&kJoin, 1)) sessions_.push_back(Session{next_id_++, std::move(session)});
+      } else if (eof) {
+        return 0;  // the listener is gone: workers end after their message
+      }
+    }
+    size_t i = 1;
+    size_t session_count = sessions_.size(), worker_count = workers_.size();
+    for (size_t k = 0; k < session_count; ++k, ++i)
+      if (fds[i].revents != 0 && sessions_[k].socket.valid()) FromSession(sessions_[k]);
+    for (size_t k = 0; k < worker_count; ++k, ++i)
+      if (fds[i].revents != 0 && workers_[k].socket.valid()) FromWorker(workers_[k]);
+  }
+}
+
+}  // namespace
+
+int RunFilterPool(unsigned max_workers, unsigned messages_per_worker) {
+  ::signal(SIGPIPE, SIG_IGN);
+  ::prctl(PR_SET_NAME, "ms-filter-pool", 0, 0, 0);
+  Keeper keeper(max_workers, messages_per_worker);
+  return keeper.Run();
+}
+
+}  // namespace ms::filter
