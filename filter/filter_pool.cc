@@ -81,6 +81,7 @@ struct Worker {
   pid_t pid = -1;
   UniqueFd socket;
   long serving = -1;  // the session id whose message it has, -1 idle
+  unsigned served = 0;  // messages answered: the keeper's own count of its use
 };
 
 struct Session {
@@ -183,6 +184,10 @@ void Keeper::FromWorker(Worker& w) {
   w.serving = -1;
   if (n == 1 && session >= 0) {
     Tell(session, std::string(1, kExited) + static_cast<char>(code));
+    // A worker that has just served its last message, or failed, exits by
+    // itself right after this answer: never lease it again, or the next
+    // message could be queued on its socket in the moment before it closes.
+    if (++w.served >= limit_ || (code != 0 && code != kFilterReplyExit)) w.socket.reset();
     return;
   }
   // End of file (exited after its last message, or killed), or an answer
