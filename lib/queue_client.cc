@@ -170,7 +170,7 @@ QueueVerdict QueueClient::Finish(std::string_view envelope, const Deadline& dead
   bool timed_out = false;
   ExitStatus status = child_.WaitUntil(deadline, &timed_out);
   std::string reply;
-  if (status.exited && status.code == kFilterReplyExit) reply = ReadFilterReply();
+  if (status.exited && status.code == kFilterReplyExit) reply = ReadFilterReply(reply_.get());
   reply_.reset();
   return MakeQueueVerdict(status, write_failed_, timed_out, reply);
 }
@@ -183,15 +183,16 @@ void QueueClient::Abort(const Deadline& deadline) {
   child_.WaitUntil(deadline, &timed_out);
 }
 
-std::string QueueClient::ReadFilterReply() {
-  // The program has exited, so what it wrote is in the pipe; only a
-  // grandchild could still hold the write end, so read without blocking.
+std::string ReadFilterReply(int fd) {
   std::string text;
   char buf[kMaxFilterReply];
   ssize_t n;
-  while (text.size() < kMaxFilterReply &&
-         (n = ::read(reply_.get(), buf, kMaxFilterReply - text.size())) > 0)
+  while (text.size() < kMaxFilterReply) {
+    n = ::read(fd, buf, kMaxFilterReply - text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // end, or EAGAIN: all that was written
     text.append(buf, static_cast<size_t>(n));
+  }
   return text;
 }
 

@@ -49,6 +49,11 @@ struct QueueVerdict {
 QueueVerdict MakeQueueVerdict(const ExitStatus& status, bool write_failed, bool timed_out,
                               std::string_view filter_reply);
 
+// What a filter that has exited wrote to its fd 6 (the read end of that
+// pipe, non-blocking): only a grandchild could still hold the write end,
+// so it reads what is there, at most the 1000 octets qmail-smtpd reads.
+std::string ReadFilterReply(int fd);
+
 // How long a program with no client of its own waiting (inject, local's
 // forwards, send's bounces) waits for one write or for the verdict before
 // it kills the queue program: timeoutsmtpd's default, the time an SMTP
@@ -79,8 +84,6 @@ class QueueClient {
   void Abort(const Deadline& deadline = Deadline::AfterSeconds(60));
 
  private:
-  std::string ReadFilterReply();
-
   Child child_;
   UniqueFd message_;
   UniqueFd envelope_;

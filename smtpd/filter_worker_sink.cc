@@ -105,13 +105,7 @@ QueueOutcome FilterWorkerQueue::Commit(const Envelope& envelope) {
   ExitStatus status = Answer(&timed_out);
   // The worker closed its fd 6 before it answered: the text is all there.
   std::string text;
-  char buf[1024];
-  ssize_t n;
-  while (status.exited && text.size() < 4096 && (n = ::read(reply_.get(), buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;  // EAGAIN: all the worker wrote (it is done with fd 6)
-    text.append(buf, static_cast<size_t>(n));
-  }
+  if (status.exited && status.code == kFilterReplyExit) text = ReadFilterReply(reply_.get());
   reply_.reset();
   QueueVerdict verdict = MakeQueueVerdict(status, failed_, timed_out, text);
   return ReplyForVerdict(verdict, pid_, ::time(nullptr));
