@@ -22,6 +22,7 @@
 #include "filter/spamd_client.h"
 #include "filter/verdict.h"
 #include "log.h"
+#include "paths.h"
 #include "queue/envelope_reader.h"
 #include "unnamed_file.h"
 

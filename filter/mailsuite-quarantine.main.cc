@@ -7,6 +7,7 @@
 
 #include "filter/quarantine_admin.h"
 #include "filter/quarantine_store.h"
+#include "paths.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
@@ -16,5 +17,5 @@ int main(int argc, char** argv) {
     return 100;
   }
   std::vector<std::string> args(argv + 1, argv + argc);
-  return ms::filter::QuarantineCommand(ms::filter::QuarantineDir(), args);
+  return ms::filter::QuarantineCommand(ms::QuarantineDir(), args);
 }

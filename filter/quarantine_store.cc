@@ -31,8 +31,6 @@ bool ParseNumber(std::string_view s, uint64_t* out) {
 
 }  // namespace
 
-std::string QuarantineDir() { return QueueDir() + "/quarantine"; }
-
 bool IsValidQuarantineId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   int dots = 0;
@@ -64,7 +62,9 @@ Result<std::string> StoreInQuarantine(const std::string& dir, const Envelope& en
     fd = UniqueFd(::open(named_tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
     if (!fd.valid()) return MakeError("quarantine " + named_tmp + ": " + strerror(errno));
   }
-  if (!WriteAll(fd.get(), head) || !CopyRange(message_fd, 0, len, fd.get()) || ::fsync(fd.get()) != 0) {
+  // Readable by the msadmin group (the set-gid directory gives it) whatever
+  // the umask the filter inherited: mailsuite-quarantine runs as an admin.
+  if (::fchmod(fd.get(), 0640) != 0 || !WriteAll(fd.get(), head) || !CopyRange(message_fd, 0, len, fd.get()) || ::fsync(fd.get()) != 0) {
     int e = errno;
     if (!named_tmp.empty()) ::unlink(named_tmp.c_str());
     return MakeError("quarantine write: " + std::string(strerror(e)));

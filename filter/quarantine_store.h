@@ -1,6 +1,7 @@
 // The quarantine: messages held by the filter (action quarantine, a virus
 // with control/clamdaction quarantine), each stored whole with its
-// envelope and verdict in one file QUEUE/quarantine/ID, written as the
+// envelope and verdict in one file QUARANTINE/ID (lib/paths.h
+// QuarantineDir(): /var/spool/mailsuite-quarantine), written as the
 // queue writes (an unnamed file, fsynced, then linked under its name), so
 // a crash leaves either the whole entry or nothing.
 //
@@ -27,7 +28,6 @@
 
 namespace ms::filter {
 
-std::string QuarantineDir();  // QueueDir() + "/quarantine"
 bool IsValidQuarantineId(std::string_view id);
 
 // Stores the len octets of message_fd (from offset 0).  Returns the ID.

@@ -182,4 +182,28 @@ Verdict CheckQueueAge(const HealthOptions& options) {
   return v;
 }
 
+Verdict CheckQuarantine(const HealthOptions& options) {
+  Verdict v{false, "quarantine", ""};
+  Control control(options.control_dir);
+  auto limit = control.Number("quarantinewarn", 100, 0, 1L << 40);
+  if (!limit) return {false, v.what, limit.error().message};
+  DIR* dir = ::opendir(options.quarantine_dir.c_str());
+  if (dir == nullptr) {
+    v.ok = errno == ENOENT;
+    v.detail = v.ok ? "none (no " + options.quarantine_dir + ")"
+                    : "cannot open " + options.quarantine_dir + ": " + std::strerror(errno);
+    return v;
+  }
+  long count = 0;
+  // Entries are named SECONDS.MICROSECONDS.PID (filter/quarantine_store.h);
+  // a dot file is one being written.
+  while (struct dirent* e = ::readdir(dir))
+    if (e->d_name[0] != '.') ++count;
+  ::closedir(dir);
+  v.ok = count <= *limit;
+  v.detail = std::to_string(count) + " messages (limit " + std::to_string(*limit) + ")" +
+             (v.ok ? "" : ": see mailsuite-quarantine list");
+  return v;
+}
+
 }  // namespace ms::setup

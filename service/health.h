@@ -19,6 +19,7 @@ struct HealthOptions {
   std::string service_dir;
   std::string control_dir;
   std::string queue_dir;
+  std::string quarantine_dir;
   std::string smtp_host = "127.0.0.1";
   int smtp_port = 25;
   int timeout_seconds = 5;
@@ -36,6 +37,11 @@ Verdict CheckLoad(const HealthOptions& options);
 // Age of the oldest message in the queue against control/queuewarnage
 // (seconds, default 86400); also counts the messages.
 Verdict CheckQueueAge(const HealthOptions& options);
+
+// Messages in the filter's quarantine against control/quarantinewarn
+// (default 100): more fails, so someone looks at them.  No directory: ok
+// (no filter quarantines here).
+Verdict CheckQuarantine(const HealthOptions& options);
 
 // Parses one line of svstat output ("dir: up (pid 12) 34 seconds").
 Verdict ParseSvstatLine(const std::string& line);

@@ -40,9 +40,10 @@ std::string Exports(const Instance& in) {
     return "MAILSUITE_BIN=" + in.bin + "\nPATH=" + in.bin +
            ":/usr/bin:/bin:/usr/sbin:/sbin\nexport MAILSUITE_BIN PATH\n";
   return "MAILSUITE_CONTROL=" + in.control + "\nMAILSUITE_QUEUE=" + in.queue +
+         "\nMAILSUITE_QUARANTINE=" + in.quarantine +
          "\nMAILSUITE_USERS=" + in.users + "\nMAILSUITE_BIN=" + in.bin + "\nPATH=" + in.bin +
          ":/usr/bin:/bin:/usr/sbin:/sbin\n"
-         "export MAILSUITE_CONTROL MAILSUITE_QUEUE MAILSUITE_USERS MAILSUITE_BIN PATH\n";
+         "export MAILSUITE_CONTROL MAILSUITE_QUEUE MAILSUITE_QUARANTINE MAILSUITE_USERS MAILSUITE_BIN PATH\n";
 }
 
 // First non-comment line of a control file, in sh.
@@ -234,6 +235,7 @@ Instance ProductionInstance(const std::string& bin, const std::string& me) {
   in.bin = bin;
   in.control = "/etc/mailsuite/control";
   in.queue = "/var/spool/mailsuite";
+  in.quarantine = "/var/spool/mailsuite-quarantine";
   in.users = "/etc/mailsuite/users";
   in.service = "/etc/mailsuite/service";
   in.logs = "/var/log/mailsuite";
@@ -250,6 +252,7 @@ Instance RootInstance(const std::string& root, const std::string& bin, const std
   in.bin = bin;
   in.control = root + "/control";
   in.queue = root + "/queue";
+  in.quarantine = root + "/queue/quarantine";  // one user owns it all
   in.users = root + "/users";
   in.service = root + "/service";
   in.logs = root + "/log";
@@ -371,6 +374,21 @@ Status ProtectSecrets(const Instance& in) {
   return Ok{};
 }
 
+// The first tcp.smtp: 127.0.0.1 may relay, everyone may connect, and,
+// commented out, how to filter per client range as simscan and
+// qmail-scanner sites do (QMAILQUEUE in a rule; filter/README.md).
+static std::string TcpSmtpRules(const Instance& in) {
+  return "# tcpserver rules for smtpd; compile: tcprules tcp.smtp.cdb tcp.smtp.tmp < tcp.smtp\n"
+         "# Content filter for some clients only (INSTALL \"Content filtering\"): a rule's\n"
+         "# QMAILQUEUE wins over the run script's.  The filter is exec'd per message\n"
+         "# then, as smtpd's account; with QMAILQUEUE set in the run script instead it\n"
+         "# runs in the pooled workers as msfilter, and QMAILQUEUE=\"\" in a rule exempts\n"
+         "# a range (filter/FILTER_POOL.md).\n"
+         "# 192.0.2.:allow,QMAILQUEUE=\"" + in.bin + "/mailsuite-filter\"\n"
+         "# 10.:allow,RELAYCLIENT=\"\",QMAILQUEUE=\"\"\n"
+         "127.0.0.1:allow,RELAYCLIENT=\"\"\n:allow\n";
+}
+
 Status WriteServices(const Instance& in) {
   for (const std::string& d : {in.service, in.logs}) {
     Status s = MakeDirectories(d, 0755);
@@ -388,11 +406,7 @@ Status WriteServices(const Instance& in) {
   auto old = ReadFile(rules);
   bool need_compile = ::access((rules + ".cdb").c_str(), F_OK) != 0;
   if (!old.ok()) {
-    s = WriteFileAtomic(rules,
-                        "# tcpserver rules for smtpd; compile: tcprules tcp.smtp.cdb "
-                        "tcp.smtp.tmp < tcp.smtp\n"
-                        "127.0.0.1:allow,RELAYCLIENT=\"\"\n:allow\n",
-                        0644);
+    s = WriteFileAtomic(rules, TcpSmtpRules(in), 0644);
     if (!s) return s;
     need_compile = true;
   }

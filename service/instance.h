@@ -21,6 +21,7 @@ struct Instance {
   std::string bin;           // where the mailsuite programs are
   std::string control;       // control directory
   std::string queue;         // queue directory
+  std::string quarantine;    // the filter's quarantine (lib/paths.h QuarantineDir)
   std::string users;         // users database
   std::string service;       // daemontools service directory (svscan's)
   std::string logs;          // multilog directories live here

@@ -1,8 +1,8 @@
 // mailsuite-check [--root DIR] [--smtp HOST:PORT]
 // Is each service up, does SMTP answer 220, is the queue filesystem below
 // its space limit, is the load under refusela, how old is the oldest
-// queued message.  Prints the version, then one line per check; exit 0
-// all ok, 1 trouble, 2 usage.
+// queued message, how many the filter holds in quarantine.  Prints the
+// version, then one line per check; exit 0 all ok, 1 trouble, 2 usage.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -40,10 +40,12 @@ int main(int argc, char** argv) {
     options.service_dir = "/etc/mailsuite/service";
     options.control_dir = "/etc/mailsuite/control";
     options.queue_dir = "/var/spool/mailsuite";
+    options.quarantine_dir = "/var/spool/mailsuite-quarantine";
   } else {
     options.service_dir = root + "/service";
     options.control_dir = root + "/control";
     options.queue_dir = root + "/queue";
+    options.quarantine_dir = root + "/queue/quarantine";
     options.smtp_port = 2525;
   }
   if (!smtp.empty()) {
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
   verdicts.push_back(ms::setup::CheckQueueSpace(options));
   verdicts.push_back(ms::setup::CheckLoad(options));
   verdicts.push_back(ms::setup::CheckQueueAge(options));
+  verdicts.push_back(ms::setup::CheckQuarantine(options));
   // First, which mailsuite this is (the programs' -V says the same).
   std::printf("mailsuite %s\n", ms::Version());
   bool all_ok = true;

@@ -90,6 +90,7 @@ int SetUpInstance(ms::setup::Instance& instance, bool production) {
   }
   s = ms::setup::WriteControlDefaults(instance);
   if (s) s = ms::setup::SetUpQueue(instance.queue);
+  if (s) s = ms::setup::SetUpQuarantine(instance.quarantine, production);
   if (s) s = ms::setup::CreateUsersDatabase(instance);
   if (s) s = ms::setup::WriteServices(instance);
   if (s && !production && as_root) s = ms::setup::GiveTreeTo(instance.root, "mailsuite");

@@ -16,6 +16,7 @@ namespace {
 
 constexpr const char* kQueueUser = "mailsuite";
 constexpr const char* kAdminGroup = "msadmin";
+constexpr const char* kFilterUser = "msfilter";
 
 QueueOwners OwnersWhenRoot() {
   QueueOwners owners;
@@ -39,6 +40,19 @@ Status SetUpQueue(const std::string& dir) {
   std::string tmp = QueueLayout(dir).tmp();
   if (::chown(tmp.c_str(), owners.uid, owners.gid) != 0 || ::chmod(tmp.c_str(), 02700) != 0)
     return MakeError("unable to set the group of " + tmp + ": " + std::strerror(errno));
+  return Ok{};
+}
+
+Status SetUpQuarantine(const std::string& dir, bool production) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return MakeError("unable to create " + dir + ": " + std::strerror(errno));
+  if (!production || ::geteuid() != 0) return Ok{};
+  const struct passwd* pw = ::getpwnam(kFilterUser);
+  uid_t uid = pw ? pw->pw_uid : 0;
+  const struct group* gr = ::getgrnam(kAdminGroup);
+  if (pw == nullptr || gr == nullptr) return Ok{};
+  if (::chown(dir.c_str(), uid, gr->gr_gid) != 0 || ::chmod(dir.c_str(), 02770) != 0)
+    return MakeError("unable to give " + dir + " to msfilter:msadmin: " + std::strerror(errno));
   return Ok{};
 }
 

@@ -123,6 +123,8 @@ class Root:
         self.env.update({
             "MAILSUITE_CONTROL": str(self.control),
             "MAILSUITE_QUEUE": str(self.queue),
+            # as mailsuite-setup --root makes it (lib/paths.h QuarantineDir)
+            "MAILSUITE_QUARANTINE": str(self.queue / "quarantine"),
             "MAILSUITE_USERS": str(self.users),
             "MAILSUITE_BIN": str(BIN),
             "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",

@@ -291,6 +291,56 @@ def smtp_session_and_pop3():
     step("smtp and pop3")
 
 
+# 6b. The filter's quarantine (INSTALL 5b): a quarantine rule gives 250 on
+# port 25 (the pooled workers, msfilter, write the quarantine's own
+# directory and never enter the queue), an msadmin member lists and
+# releases it, mailsuite-check counts it against quarantinewarn.
+
+QUARANTINE = pathlib.Path("/var/spool/mailsuite-quarantine")
+
+
+def quarantine():
+    st = os.stat(QUARANTINE)
+    facts["quarantine_dir"] = f"{pwd.getpwuid(st.st_uid).pw_name}:{grp.getgrgid(st.st_gid).gr_name} " \
+                              f"{stat.S_IMODE(st.st_mode):o}"
+    rules = ETC / "control/filterrules"
+    rules.write_text("hold me.*\tPolicy-Subject:\tsuspicious subject\tquarantine\n")
+    os.chmod(rules, 0o644)
+    with smtplib.SMTP("127.0.0.1", 25, timeout=20) as s:
+        s.ehlo("client.test")
+        s.mail("carol@example.org")
+        s.rcpt(f"bob@{ME}")
+        facts["quarantine_reply"] = list(s.data(f"From: carol@example.org\nTo: bob@{ME}\n"
+                                                f"Subject: hold me please\n\nheld for review\n"))
+        facts["quarantine_reply"][1] = facts["quarantine_reply"][1].decode(errors="replace")
+    rules.unlink()
+    must(["usermod", "-aG", "msadmin", "alice"])
+    listing = run(as_user("alice") + [str(BIN / "mailsuite-quarantine"), "list"])
+    facts["quarantine_list_admin"] = [listing.returncode, listing.stdout.decode(errors="replace"),
+                                      listing.stderr.decode(errors="replace")]
+    facts["quarantine_list_root"] = run([str(BIN / "mailsuite-quarantine"), "list"]).stdout.decode()
+    entries = [e for e in os.listdir(QUARANTINE) if not e.startswith(".")]
+    facts["quarantine_entries"] = {e: f"{grp.getgrgid(os.stat(QUARANTINE / e).st_gid).gr_name} "
+                                      f"{stat.S_IMODE(os.stat(QUARANTINE / e).st_mode):o}" for e in entries}
+    # the filter's account still cannot enter the queue
+    probe = run(as_user("msfilter", "--clear-groups") +
+                ["/usr/bin/python3", "-c", "import os; os.listdir('/var/spool/mailsuite')"])
+    facts["msfilter_enters_queue"] = probe.returncode == 0 or "Permission denied" not in probe.stderr.decode()
+    (ETC / "control/quarantinewarn").write_text("0\n")
+    check = run([str(BIN / "mailsuite-check")])
+    facts["check_quarantine_line"] = [l for l in check.stdout.decode().splitlines() if "quarantine" in l]
+    (ETC / "control/quarantinewarn").unlink()
+    before = len(maildir("/home/vmail/bob"))
+    ids_ = [l.split("\t")[0] for l in facts["quarantine_list_admin"][1].splitlines()]
+    released = run(as_user("alice") + [str(BIN / "mailsuite-quarantine"), "release", ids_[0]]) if ids_ else None
+    facts["quarantine_release_exit"] = released.returncode if released else None
+    wait_for(lambda: len(maildir("/home/vmail/bob")) > before, "the released message")
+    texts = [f.read_text(errors="replace") for f in maildir("/home/vmail/bob")]
+    facts["quarantine_released_delivered"] = any("Subject: hold me please" in t for t in texts)
+    facts["quarantine_after_release"] = sorted(e for e in os.listdir(QUARANTINE) if not e.startswith("."))
+    step("quarantine")
+
+
 # 7. What a process running as the session account (msdaemon) can do.
 
 PROBE = r"""
@@ -422,6 +472,7 @@ def main():
     try:
         mail()
         smtp_session_and_pop3()
+        quarantine()
         snapshot("idle")
         forge()
         facts["install_section_2"] = (REPO / "INSTALL").read_text()

@@ -114,6 +114,31 @@ def test_smtp_starttls_and_pop3_stls_login_retr(facts):
     assert facts["submission_auth"] == 235
 
 
+def test_a_quarantine_rule_gives_250_and_an_admin_lists_and_releases_it(facts):
+    """INSTALL 5b: the quarantine is its own directory, msfilter:msadmin
+    2770, which the pooled workers (msfilter) write while they still cannot
+    enter the queue; an msadmin member lists and releases (re-injected past
+    the filter, delivered); mailsuite-check counts it against quarantinewarn."""
+    assert "quarantine" in facts["steps"], (facts["steps"], facts["stderr"])
+    assert facts["quarantine_dir"] == "msfilter:msadmin 2770"
+    assert facts["quarantine_reply"][0] == 250, (facts["quarantine_reply"], facts["logs"]["smtpd"])
+    assert re.search(r"mailsuite-filter: message .*source=rule:1 .*quarantine=\S+ verdict=quarantine exit=0",
+                     facts["logs"]["smtpd"]), facts["logs"]["smtpd"]
+    code, listing, err = facts["quarantine_list_admin"]
+    assert code == 0, err
+    [line] = listing.splitlines()
+    fields = line.split("\t")
+    assert fields[3] == "<carol@example.org>" and fields[4] == "bob@prod.test"
+    assert fields[5] == "rule:1: suspicious subject"
+    assert facts["quarantine_list_root"] == listing
+    assert list(facts["quarantine_entries"].values()) == ["msadmin 640"]
+    assert not facts["msfilter_enters_queue"]
+    assert facts["check_quarantine_line"] == ["FAIL quarantine: 1 messages (limit 0): see mailsuite-quarantine list"]
+    assert facts["quarantine_release_exit"] == 0
+    assert facts["quarantine_released_delivered"]
+    assert facts["quarantine_after_release"] == []
+
+
 def classify(proc, by_pid):
     comm = proc["comm"]
     if comm == "mailsuite-pop3d":
