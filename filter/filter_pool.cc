@@ -7,12 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "child.h"
+#include "deadline.h"
 #include "fd.h"
 #include "fd_passing.h"
 #include "filter/filter_run.h"
@@ -34,6 +38,11 @@ constexpr int kWorkerSocket = 3;  // in the worker (the keeper's control is gone
 // The longest one message may take in a worker: the queue client's own
 // deadline for the next program, plus the scanners' (filter_run.cc).
 constexpr unsigned kMessageSeconds = kQueueTimeoutSeconds + 2 * 120;
+// A dead keeper is restarted after 1 s, then 2, 4, ... at most 60 s while
+// keepers keep dying within a minute of their start.
+constexpr int64_t kFirstBackoffMs = 1000;
+constexpr int64_t kMaxBackoffMs = 60 * 1000;
+constexpr int64_t kHealthyMs = 60 * 1000;
 
 // The worker: one message at a time, exactly as the exec'd program (fds
 // 0, 1 and 6 are the session's pipes while RunFilter runs); it keeps
@@ -239,13 +248,63 @@ int Keeper::Run() {
   }
 }
 
+// While no keeper runs (its back-off), sessions that join are turned
+// away at once: their sockets are closed, so each falls back to the
+// exec'd filter instead of waiting for a keeper.  False: the listener
+// is gone (end of file on the control socket).
+bool TurnSessionsAway(int64_t until_ms) {
+  for (;;) {
+    int64_t left = until_ms - MonotonicMs();
+    if (left <= 0) return true;
+    struct pollfd p = {kPoolControlSocket, POLLIN, 0};
+    int r = ::poll(&p, 1, static_cast<int>(left));
+    if (r < 0 && errno != EINTR) return false;
+    if (r <= 0) continue;
+    std::string data;
+    UniqueFd session;  // closed here: the session sees end of file
+    bool eof = false;
+    if (!ReceiveWithFd(kPoolControlSocket, 4, &data, &session, &eof) && eof) return false;
+  }
+}
+
 }  // namespace
 
 int RunFilterPool(unsigned max_workers, unsigned messages_per_worker) {
   ::signal(SIGPIPE, SIG_IGN);
-  ::prctl(PR_SET_NAME, "ms-filter-pool", 0, 0, 0);
-  Keeper keeper(max_workers, messages_per_worker);
-  return keeper.Run();
+  ::prctl(PR_SET_NAME, "ms-filter-super", 0, 0, 0);
+  // A dead keeper's workers become ours and are reaped here.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  int64_t backoff_ms = kFirstBackoffMs;
+  for (;;) {
+    const int64_t started = MonotonicMs();
+    pid_t keeper = ::fork();
+    if (keeper == 0) {
+      ::prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+      ::prctl(PR_SET_NAME, "ms-filter-pool", 0, 0, 0);
+      Keeper k(max_workers, messages_per_worker);
+      ::_exit(k.Run());
+    }
+    ExitStatus status;
+    if (keeper > 0) {
+      int raw = 0;
+      pid_t pid;
+      while ((pid = ::waitpid(-1, &raw, 0)) != keeper)
+        if (pid < 0 && errno != EINTR) break;
+      status = DecodeWaitStatus(raw);
+      if (pid == keeper && status.exited && status.code == 0) return 0;  // the listener is gone
+    }
+    // Died (killed, crashed, or could not be forked): a new one after a
+    // back-off that doubles while keepers keep dying young.
+    if (MonotonicMs() - started >= kHealthyMs) backoff_ms = kFirstBackoffMs;
+    LogLine line("alert");
+    line.Add("what", "filterpool").Add("pid", static_cast<long long>(keeper));
+    if (keeper < 0) line.Add("error", std::string("fork: ") + std::strerror(errno));
+    else if (status.exited) line.Add("status", status.code);
+    else line.Add("signal", status.signal);
+    line.Add("restart_ms", static_cast<long long>(backoff_ms)).Emit();
+    if (!TurnSessionsAway(MonotonicMs() + backoff_ms)) return 0;
+    backoff_ms = std::min(backoff_ms * 2, kMaxBackoffMs);
+  }
 }
 
 }  // namespace ms::filter

@@ -1,6 +1,6 @@
-// mailsuite-filterpool MAXWORKERS: the keeper of mailsuite-filter's pooled
-// workers, started by mailsuite-tcpserver as msfilter with its control
-// socket on fd 3 (filter/FILTER_POOL.md).  Not for running by hand.
+// mailsuite-filterpool MAXWORKERS: the supervisor of the keeper of
+// mailsuite-filter's pooled workers, started by mailsuite-tcpserver as
+// msfilter with its control socket on fd 3 (filter/FILTER_POOL.md).  Not for running by hand.
 #include <unistd.h>
 
 #include <string>

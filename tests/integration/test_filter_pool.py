@@ -210,3 +210,50 @@ def test_without_the_pool_the_filter_is_execd_with_the_same_verdicts(seeded):
         assert code == 250, text
         assert qp(text) not in worker_pids()
     assert len(recorder.queued()) == 2
+
+
+def processes_named(comm):
+    found = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if open(f"/proc/{d}/comm").read().strip() == comm:
+                    found.append(int(d))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_keeper_killed_is_restarted_with_back_off_and_sessions_meanwhile_exec_the_filter(seeded):
+    """kill -9 of the keeper: its supervisor (ms-filter-super, msfilter)
+    starts a new one after 1 s, then 2 s when that one dies young too;
+    meanwhile each message is filtered by the exec'd program (same verdict,
+    its qp no worker's), never lost and never unfiltered."""
+    chain = pooled(seeded)
+    code, text = chain.send(plain("first"))
+    assert code == 250, text
+    keeper = int(status_ids(qp(text), "PPid")[0])
+    supervisor = int(status_ids(keeper, "PPid")[0])
+    assert open(f"/proc/{supervisor}/comm").read().strip() == "ms-filter-super"
+    assert status_ids(supervisor, "Uid") == [str(chain.filter_account.pw_uid)] * 4
+    execd_meanwhile = []
+    for restart_ms in (1000, 2000):
+        os.kill(keeper, signal.SIGKILL)
+        wait_for(lambda: f"what=filterpool pid={keeper} signal=9 restart_ms={restart_ms}"
+                 in chain.server.log(), timeout=10, what="the supervisor's alert")
+        # during the back-off: the exec'd filter (unless the machine is so
+        # slow that the new keeper is already there), the same verdicts
+        code, text = chain.send(plain("meanwhile"))
+        assert code == 250, text
+        execd_meanwhile.append(qp(text) not in worker_pids())
+        assert chain.send(plain("ILOVEYOU")) == (554, "5.7.1 " + ILOVEYOU_TEXT)
+        new = wait_for(lambda: [p for p in processes_named("ms-filter-pool")
+                                if int(status_ids(p, "PPid")[0]) == supervisor], timeout=10,
+                       what="the new keeper")
+        assert keeper not in new
+        keeper = new[0]
+        # the new keeper serves: a worker of its own
+        code, text = chain.send(plain("again"))
+        assert code == 250 and int(status_ids(qp(text), "PPid")[0]) == keeper, text
+    assert any(execd_meanwhile)
+    assert len(chain.recorder.queued()) == 1 + 2 * 2
