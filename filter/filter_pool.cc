@@ -53,12 +53,19 @@ constexpr int64_t kHealthyMs = 60 * 1000;
   SetLogProgram("mailsuite-filter");
   for (unsigned served = 0; served < limit; ++served) {
     std::string data;
-    UniqueFd fds[3];
+    UniqueFd fds[4];
+    size_t got = 0;
     bool eof = false;
     bool ok;
-    while (!(ok = ReceiveFdArray(kWorkerSocket, kMaxPacket, &data, fds, 3, &eof)) && !eof && errno == EINTR) {
+    while (!(ok = ReceiveFdsUpTo(kWorkerSocket, kMaxPacket, &data, fds, 4, &got, &eof)) && !eof &&
+           errno == EINTR) {
     }
-    if (!ok || data.empty() || data[0] != kMessage) ::_exit(0);  // keeper gone, or nonsense
+    if (!ok || got < 3 || data.empty() || data[0] != kMessage) ::_exit(0);  // keeper gone, or nonsense
+    // The session's queue helper, when it has one: out of the way of fds
+    // 0, 1 and 6 before they are set.
+    UniqueFd helper;
+    if (got == 4) helper = UniqueFd(::fcntl(fds[3].get(), F_DUPFD_CLOEXEC, 10));
+    fds[3].reset();
     // fds 0 and 1 hold /dev/null, so none arrived there; one may have
     // arrived as fd 6 itself.
     int raw[3] = {fds[0].release(), fds[1].release(), fds[2].release()};
@@ -72,8 +79,9 @@ constexpr int64_t kHealthyMs = 60 * 1000;
     // pipes never end (a session that hands over pipes it keeps open
     // elsewhere) ends this worker; the session gets "crashed" (451).
     ::alarm(kMessageSeconds);
-    int code = RunFilter(true);
+    int code = RunFilter(true, helper.valid() ? helper.get() : -1);
     ::alarm(0);
+    helper.reset();  // the keeper keeps the session's copy
     // Nothing of this message stays open: the session sees end of file on
     // fd 6 and the next message starts clean.
     int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -96,6 +104,10 @@ struct Worker {
 struct Session {
   long id = 0;
   UniqueFd socket;
+  // Its socket to a queue helper of the listener's pool, when it got one
+  // (FILTER_POOL.md "Hand-off to the queue"): lent to the worker with
+  // each of its messages; given up after any answer but 0 or 82.
+  UniqueFd helper;
 };
 
 class Keeper {
@@ -109,6 +121,7 @@ class Keeper {
   void FromSession(Session& s);
   void FromWorker(Worker& w);
   void Tell(long session_id, std::string_view packet);
+  void DropHelper(long session_id);
   void Reap();
 
   unsigned max_workers_, limit_;
@@ -155,6 +168,14 @@ void Keeper::Tell(long session_id, std::string_view packet) {
     }
 }
 
+// A worker that failed or died may have left the helper mid-message (an
+// answer still to come): that helper is never lent again; the session's
+// later messages go to an exec'd mailsuite-queue.
+void Keeper::DropHelper(long session_id) {
+  for (Session& s : sessions_)
+    if (s.id == session_id) s.helper.reset();
+}
+
 void Keeper::FromSession(Session& s) {
   std::string data;
   UniqueFd fds[3];
@@ -168,11 +189,12 @@ void Keeper::FromSession(Session& s) {
     s.socket.reset();
     return;
   }
-  int raw[3] = {fds[0].get(), fds[1].get(), fds[2].get()};
+  int raw[4] = {fds[0].get(), fds[1].get(), fds[2].get(), s.helper.get()};
+  const size_t count = s.helper.valid() ? 4 : 3;
   for (int tries = 0; tries < 2; ++tries) {
     Worker* w = Idle();
     if (w == nullptr) break;
-    if (!SendFdArray(w->socket.get(), data, raw, 3).ok()) {
+    if (!SendFdArray(w->socket.get(), data, raw, count).ok()) {
       w->socket.reset();  // it just exited: reaped below, try another
       continue;
     }
@@ -193,6 +215,7 @@ void Keeper::FromWorker(Worker& w) {
   w.serving = -1;
   if (n == 1 && session >= 0) {
     Tell(session, std::string(1, kExited) + static_cast<char>(code));
+    if (code != 0 && code != kFilterReplyExit) DropHelper(session);
     // A worker that has just served its last message, or failed, exits by
     // itself right after this answer: never lease it again, or the next
     // message could be queued on its socket in the moment before it closes.
@@ -202,7 +225,10 @@ void Keeper::FromWorker(Worker& w) {
   // End of file (exited after its last message, or killed), or an answer
   // nobody asked for: forgotten; a session waiting on it gets "crashed".
   w.socket.reset();
-  if (session >= 0) Tell(session, std::string(1, kCrashed));
+  if (session >= 0) {
+    Tell(session, std::string(1, kCrashed));
+    DropHelper(session);
+  }
 }
 
 void Keeper::Reap() {
@@ -231,10 +257,12 @@ int Keeper::Run() {
     }
     if (fds[0].revents != 0) {
       std::string data;
-      UniqueFd session;
+      UniqueFd joined[2];  // the session's socket, its queue helper's
+      size_t got = 0;
       bool eof = false;
-      if (ReceiveWithFd(kPoolControlSocket, 4, &data, &session, &eof)) {
-        if (data == std::string_view(&kJoin, 1)) sessions_.push_back(Session{next_id_++, std::move(session)});
+      if (ReceiveFdsUpTo(kPoolControlSocket, 4, &data, joined, 2, &got, &eof)) {
+        if (data == std::string_view(&kJoin, 1) && got >= 1)
+          sessions_.push_back(Session{next_id_++, std::move(joined[0]), std::move(joined[1])});
       } else if (eof) {
         return 0;  // the listener is gone: workers end after their message
       }

@@ -117,7 +117,7 @@ std::string Fixed(double v) {
 
 }  // namespace
 
-int RunFilter(bool fd6_open) {
+int RunFilter(bool fd6_open, int queue_helper) {
   int64_t started = MonotonicMs();
   LogLine log("message");
   auto finish = [&](std::string_view verdict, int code) {
@@ -252,7 +252,9 @@ int RunFilter(bool fd6_open) {
   }
   if (d) log.Add("source", d->source);
   std::string why;
-  int code = HandToNextQueue(NextQueueProgram(), added, spool.get(), 0, size, envelope, fd6_open, &why);
+  int code = queue_helper >= 0 && NextIsTheQueue()
+                 ? HandToQueueHelper(queue_helper, added, spool.get(), size, envelope, &why)
+                 : HandToNextQueue(NextQueueProgram(), added, spool.get(), 0, size, envelope, fd6_open, &why);
   if (!why.empty()) log.Add("error", why);
   return finish(code == 0 ? (verdict.tags().empty() && added.empty() ? "accept" : "tag") : "next-failed", code);
 }

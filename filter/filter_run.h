@@ -1,6 +1,6 @@
 // mailsuite-filter's work for one message, as a library so that a
 // long-lived worker can call it without an exec (DESIGN.md; the pooled
-// workers are not built yet, filter/README.md).
+// workers: FILTER_POOL.md).
 //
 // Protocol (qmail-queue's, DESIGN.md): the message on fd 0, the envelope
 // on fd 1, fd 6 (when open) for a refusal's text.  The outcome:
@@ -19,8 +19,11 @@ namespace ms::filter {
 
 // fd6_open: whether fd 6 was open when the program started (main checks
 // before opening anything, and fills a closed fd 6 with a close-on-exec
-// placeholder so no other file lands there).
-int RunFilter(bool fd6_open);
+// placeholder so no other file lands there).  queue_helper: a pooled
+// worker's socket to the session's queue helper, or -1; an accepted
+// message goes there instead of to an exec'd $FILTER_NEXT when that is
+// mailsuite-queue (next_queue.h NextIsTheQueue).
+int RunFilter(bool fd6_open, int queue_helper = -1);
 
 }  // namespace ms::filter
 

@@ -11,7 +11,7 @@ namespace ms {
 
 namespace {
 
-constexpr size_t kMaxFds = 3;
+constexpr size_t kMaxFds = 4;
 
 }  // namespace
 
@@ -36,7 +36,14 @@ Status SendFdArray(int sock, std::string_view data, const int* fds, size_t count
 }
 
 bool ReceiveFdArray(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, bool* eof) {
+  size_t received = 0;
+  return ReceiveFdsUpTo(sock, max_size, data, out, count, &received, eof) && received == count;
+}
+
+bool ReceiveFdsUpTo(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, size_t* got,
+                    bool* eof) {
   *eof = false;
+  *got = 0;
   if (count == 0 || count > kMaxFds) return false;
   data->resize(max_size);
   struct iovec iov = {data->data(), data->size()};
@@ -63,7 +70,8 @@ bool ReceiveFdArray(int sock, size_t max_size, std::string* data, UniqueFd* out,
       ++received;
     }
   }
-  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && received == count;
+  *got = std::min(received, count);
+  return (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0 && received <= count;
 }
 
 Status SendWithFds(int sock, std::string_view data, int fd0, int fd1) {

@@ -1,4 +1,4 @@
-// Passing one to three descriptors with a small message over a
+// Passing one to four descriptors with a small message over a
 // SOCK_SEQPACKET socket (SCM_RIGHTS): send's spawner and delivery workers
 // (send/SPAWNER.md), smtpd's queue helper and mailsuite-tcpserver's pool
 // of them (smtpd/QUEUE_HELPER.md), mailsuite-filterpool (filter/FILTER_POOL.md).
@@ -30,10 +30,14 @@ bool ReceiveWithFds(int sock, size_t max_size, std::string* data, UniqueFd* fd0,
 Status SendWithFd(int sock, std::string_view data, int fd);
 bool ReceiveWithFd(int sock, size_t max_size, std::string* data, UniqueFd* fd, bool* eof);
 
-// The same with count (1-3) descriptors: fds[] out, out[] in (a packet
+// The same with count (1-4) descriptors: fds[] out, out[] in (a packet
 // that does not carry exactly count descriptors is refused).
 Status SendFdArray(int sock, std::string_view data, const int* fds, size_t count);
 bool ReceiveFdArray(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, bool* eof);
+// The same for a packet with from 0 to count descriptors: *got says how
+// many arrived (in out[0..*got)); more than count is refused.
+bool ReceiveFdsUpTo(int sock, size_t max_size, std::string* data, UniqueFd* out, size_t count, size_t* got,
+                    bool* eof);
 
 }  // namespace ms
 

@@ -50,10 +50,13 @@ class QueueHelper {
   // the helper is given up, so the next message takes the exec path).
   ExitStatus Result();
 
+  // The helper's ready packet: "R<pid>"; its pid, or 0 if none came.
+  // Also read by mailsuite-tcpserver before it lends a pooled helper to
+  // the filter pool (filter/FILTER_POOL.md "Hand-off to the queue").
+  static pid_t ReceiveReady(int socket);
+
  private:
   void GiveUp();
-  // The helper's ready packet: "R<pid>"; its pid, or 0 if none came.
-  static pid_t ReceiveReady(int socket);
 
   UniqueFd socket_;
   pid_t pid_ = -1;

@@ -13,6 +13,7 @@
 #include "child.h"
 #include "fd_passing.h"
 #include "log.h"
+#include "smtpd/queue_helper.h"
 #include "text.h"
 
 namespace ms::smtpd {
@@ -99,11 +100,15 @@ UniqueFd StartFilterPool(unsigned max_workers) {
   return ours;
 }
 
-UniqueFd JoinFilterPool(int control) {
+UniqueFd JoinFilterPool(int control, int queue_helper) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return UniqueFd();
   UniqueFd ours(sv[0]), theirs(sv[1]);
-  if (!SendWithFd(control, "S", theirs.get()).ok()) return UniqueFd();
+  // The helper's ready packet is read here, by the queue owner's side, so
+  // that the workers see only the per-message protocol.
+  int fds[2] = {theirs.get(), queue_helper};
+  size_t count = queue_helper >= 0 && QueueHelper::ReceiveReady(queue_helper) > 0 ? 2 : 1;
+  if (!SendFdArray(control, "S", fds, count).ok()) return UniqueFd();
   return ours;
 }
 

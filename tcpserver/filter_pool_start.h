@@ -39,8 +39,11 @@ std::optional<AccountIds> FindAccount(std::string_view passwd_text, std::string_
 UniqueFd StartFilterPool(unsigned max_workers);
 
 // In a connection's child: a new socket pair, one end sent to the keeper
-// over control; the other end, or invalid if the keeper is gone.
-UniqueFd JoinFilterPool(int control);
+// over control, with queue_helper (a socket to a pooled queue helper, or
+// -1) once that helper said it is ready; the other end, or invalid if the
+// keeper is gone.  The caller closes its queue_helper afterwards: smtpd's
+// code never holds it (FILTER_POOL.md "Hand-off to the queue").
+UniqueFd JoinFilterPool(int control, int queue_helper);
 
 }  // namespace ms::smtpd
 

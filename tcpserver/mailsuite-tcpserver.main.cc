@@ -81,11 +81,13 @@ int main(int argc, char** argv) {
         .Add("smtpd", in_process ? "in-process" : "exec")
         .Emit();
   }
-  // Queue helpers serve one in-process session after another (not for a
-  // content filter set here: smtpd would not use them).
+  // Queue helpers serve one in-process session after another: smtpd's own
+  // queueing without QMAILQUEUE, or, with the filter pool, the workers'
+  // hand-off of accepted messages (filter/FILTER_POOL.md); not for any
+  // other content filter set here (smtpd would not use them).
   const char* filter = std::getenv("QMAILQUEUE");
   std::unique_ptr<QueueHelperPool> pool;
-  if (in_process && (filter == nullptr || *filter == '\0'))
+  if (in_process && (filter == nullptr || *filter == '\0' || filter_pool.valid()))
     pool = QueueHelperPool::Create(ms::QueueDir(), options->limit);
   return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(), policy,
                        [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper, filter_pool.get()); });

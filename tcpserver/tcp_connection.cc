@@ -112,11 +112,15 @@ void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_proc
   if (options.verbosity >= 2)
     LogLine("ok").Add("pid", static_cast<long long>(::getpid())).Add("ip", there.ip).Add("port", there.port).Emit();
   // The filter pool (filter/FILTER_POOL.md) when this session's QMAILQUEUE
-  // (after the rules) is our mailsuite-filter; never with a queue helper,
-  // which exists only without QMAILQUEUE.
+  // (after the rules) is our mailsuite-filter; the queue helper leased for
+  // this connection then goes to the pool, for the workers' hand-off to
+  // the queue, and never to smtpd's code.
   int filter_socket = -1;
-  if (smtpd_in_process && helper_socket < 0 && filter_control >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE")))
-    filter_socket = JoinFilterPool(filter_control).release();
+  if (smtpd_in_process && filter_control >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE"))) {
+    filter_socket = JoinFilterPool(filter_control, helper_socket).release();
+    if (helper_socket >= 0) ::close(helper_socket);
+    helper_socket = -1;
+  }
   if (::dup2(fd, 0) != 0 || ::dup2(fd, 1) != 1) ::_exit(111);
   // Nothing of the parent's but fds 0-2 (and our queue helper's socket, as
   // fd 3, or the filter pool's, as fd 4) reaches the program: not the

@@ -257,3 +257,49 @@ def test_a_keeper_killed_is_restarted_with_back_off_and_sessions_meanwhile_exec_
         assert code == 250 and int(status_ids(qp(text), "PPid")[0]) == keeper, text
     assert any(execd_meanwhile)
     assert len(chain.recorder.queued()) == 1 + 2 * 2
+
+
+def test_accepted_messages_go_to_the_sessions_queue_helper_without_an_exec(seeded):
+    """FILTER_NEXT unset (mailsuite-queue): a worker hands each accepted
+    message to the queue helper the listener leased for the session (a
+    pooled ms-queue-helper, the queue owner) instead of exec'ing
+    mailsuite-queue, and the queue gets what the exec'd chain (a wrapper:
+    the filter and mailsuite-queue exec'd) writes."""
+    ensure_account("msfilter")
+    from queue_util import mess_files, parse_queue_file
+    wrapper = seeded.dir / "filter-wrapper"
+    wrapper.write_text(f"#!/bin/sh\nexec {prog('mailsuite-filter')}\n")
+    wrapper.chmod(0o755)
+    results = {}
+    for name, qq in (("pooled", prog("mailsuite-filter")), ("execd", str(wrapper))):
+        before = set(mess_files(seeded.root.queue))
+        server = seeded.server(env=dict(seeded.env, QMAILQUEUE=qq))
+        replies = []
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=60) as s:
+            s.ehlo("client.test")
+            for subject in ("one", "ILOVEYOU", "two", "three"):
+                s.mail("alice@sender.test")
+                assert s.rcpt("bob@example.test")[0] == 250
+                code, text = s.data(plain(subject))
+                replies.append((code, text.decode(errors="replace")))
+        assert [c for c, _ in replies] == [250, 554, 250, 250], replies
+        files = [parse_queue_file(f) for f in set(mess_files(seeded.root.queue)) - before]
+        results[name] = (sorted(files, key=lambda f: f["message"].split(b"Subject: ")[1]), replies)
+    pooled_files, pooled_replies = results["pooled"]
+    execd_files, _ = results["execd"]
+    assert len(pooled_files) == len(execd_files) == 3
+    queue_pids = set()
+    for p, e in zip(pooled_files, execd_files):
+        assert (p["sender"], p["recipients"]) == (e["sender"], e["recipients"])
+        # the queue's Received line, then smtpd's (its time); the rest is the same
+        body = lambda m: m[m.index(b"From: a@sender.test"):]
+        assert body(p["message"]) == body(e["message"])
+        queue_pids.add(int(re.match(rb"Received: \(mailsuite-queue (\d+) invoked", p["message"]).group(1)))
+    # one queue process for the session's three messages: the pooled helper
+    [helper] = queue_pids
+    assert open(f"/proc/{helper}/comm").read().strip() == "ms-queue-helper"
+    owner = os.stat(seeded.root.queue / "tmp").st_uid
+    assert status_ids(helper, "Uid") == [str(owner)] * 4
+    # and the filter ran in one worker (msfilter) for all of them
+    assert len({qp(t) for c, t in pooled_replies if c == 250}) == 1
+    assert qp(pooled_replies[0][1]) in worker_pids()

@@ -38,7 +38,7 @@ TEST_CASE("three descriptors travel in one packet, and a packet with fewer is re
   int sv[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
   ms::UniqueFd a(sv[0]), b(sv[1]);
-  int fds[3] = {0, 1, 2};
+  int fds[4] = {0, 1, 2, -1};  // a fourth that is no descriptor
   REQUIRE(ms::SendFdArray(a.get(), "Q127.0.0.1", fds, 3).ok());
   std::string data;
   ms::UniqueFd got[3];
@@ -51,4 +51,34 @@ TEST_CASE("three descriptors travel in one packet, and a packet with fewer is re
   ms::UniqueFd got2[3];
   CHECK_FALSE(ms::ReceiveFdArray(b.get(), 64, &data, got2, 3, &eof));
   CHECK_FALSE(ms::SendFdArray(a.get(), "Q", fds, 4).ok());
+}
+
+TEST_CASE("a message with the session's queue helper carries four; ReceiveFdsUpTo takes 0 to max", "[filterpool]") {
+  int sv[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
+  ms::UniqueFd a(sv[0]), b(sv[1]);
+  int fds[5] = {0, 1, 2, 0, 1};
+  std::string data;
+  bool eof = true;
+  size_t got = 99;
+  for (size_t count : {4u, 3u, 1u}) {
+    REQUIRE(ms::SendFdArray(a.get(), "Q", fds, count).ok());
+    ms::UniqueFd in[4];
+    REQUIRE(ms::ReceiveFdsUpTo(b.get(), 64, &data, in, 4, &got, &eof));
+    CHECK(got == count);
+    for (size_t i = 0; i < 4; ++i) CHECK(in[i].valid() == (i < count));
+  }
+  // a packet with none is fine too: got 0
+  REQUIRE(::send(a.get(), "S", 1, 0) == 1);
+  ms::UniqueFd in[2];
+  REQUIRE(ms::ReceiveFdsUpTo(b.get(), 64, &data, in, 2, &got, &eof));
+  CHECK(got == 0);
+  // more than asked for: refused, and the extras are closed
+  REQUIRE(ms::SendFdArray(a.get(), "S", fds, 3).ok());
+  CHECK_FALSE(ms::ReceiveFdsUpTo(b.get(), 64, &data, in, 2, &got, &eof));
+  CHECK(!eof);
+  CHECK_FALSE(ms::SendFdArray(a.get(), "Q", fds, 5).ok());
+  a.reset();
+  CHECK_FALSE(ms::ReceiveFdsUpTo(b.get(), 64, &data, in, 2, &got, &eof));
+  CHECK(eof);
 }
