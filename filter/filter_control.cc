@@ -46,7 +46,7 @@ Result<FilterControl> FilterControl::Parse(const std::vector<std::string>& lines
       if (name == "clam") ok = YesNo(value, &policy.clam);
       else if (name == "spam") ok = YesNo(value, &policy.spam);
       else if (name == "rules") ok = YesNo(value, &policy.rules);
-      else if (name == "dmarc") { bool unused; ok = YesNo(value, &unused); }
+      else if (name == "dmarc") ok = YesNo(value, &policy.dmarc);
       else if (name == "spamreject" || name == "spam_hits") {
         char* end = nullptr;
         double d = std::strtod(value.c_str(), &end);

@@ -7,8 +7,9 @@
 // example.com, the same) or empty (the default).  Options: clam=yes|no,
 // spam=yes|no, spamreject=N (a score; overrides control/spamreject),
 // rules=yes|no (control/filterrules), attach=.exe:.scr (attachment name
-// extensions refused), dmarc=yes|no (accepted for simcontrol
-// compatibility; DMARC is not evaluated yet).  Unnamed options keep their
+// extensions refused), dmarc=yes|no (sender authentication: SPF, DKIM
+// and DMARC results in an Authentication-Results header, DMARC policy
+// with control/dmarcenforce).  Unnamed options keep their
 // defaults (everything on, no attachment list).  The entry used is the
 // most specific one for the envelope sender, else for the first
 // recipient, else the default.
@@ -30,6 +31,7 @@ struct FilterPolicy {
   bool clam = true;
   bool spam = true;
   bool rules = true;
+  bool dmarc = true;
   std::optional<double> spam_reject;
   std::vector<std::string> attach;  // lower case, each starting with '.'
   std::string key = "(built-in default)";  // which entry applied, for the log

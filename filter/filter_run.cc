@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "control.h"
 #include "deadline.h"
@@ -19,6 +20,7 @@
 #include "filter/quarantine_store.h"
 #include "filter/rule_scanner.h"
 #include "filter/rules.h"
+#include "filter/sender_check.h"
 #include "filter/spamd_client.h"
 #include "filter/verdict.h"
 #include "log.h"
@@ -42,6 +44,8 @@ struct Config {
   Action clamd_action = Action::kReject;
   bool clamd_fail_open = false;
   double spam_reject = 0;  // 0: never refuse on score
+  bool dmarc_enforce = false;
+  std::string me;  // the authserv-id of our Authentication-Results
 };
 
 Result<Config> LoadConfig() {
@@ -78,6 +82,12 @@ Result<Config> LoadConfig() {
   auto spamd = c.Line("spamd", "");
   auto clamd_action = c.Line("clamdaction", "reject");
   auto fail_open = c.Number("clamdfailopen", 0, 0, 1);
+  auto enforce = c.Number("dmarcenforce", 0, 0, 1);
+  if (!enforce) return enforce.error();
+  cfg.dmarc_enforce = *enforce == 1;
+  auto me = c.Me();
+  if (!me) return me.error();
+  cfg.me = *me;
   auto spam_reject = c.Line("spamreject", "");
   for (const auto* r : {&clamd, &spamd, &clamd_action, &spam_reject})
     if (!*r) return r->error();
@@ -185,6 +195,23 @@ int RunFilter(bool fd6_open, int queue_helper) {
 
   std::string added;  // header lines put on top of the message
   Deadline deadline = Deadline::AfterSeconds(kScannerSeconds);
+  std::optional<SenderCheck> sender;
+  if (!verdict.Refuses() && policy.dmarc) {
+    auto checked = CheckSender(spool.get(), size, cfg->limits.max_header_bytes, cfg->me, deadline);
+    if (!checked) {
+      log.Add("auth", checked.error().message);  // the MIME walk judges a broken header section
+    } else {
+      sender = std::move(*checked);
+      log.Add("auth", sender->log);
+      const dmarc::Evaluation& d = sender->dmarc;
+      if (cfg->dmarc_enforce && d.outcome == dmarc::Outcome::kFail && d.disposition != dmarc::Policy::kNone) {
+        bool reject = d.disposition == dmarc::Policy::kReject;
+        verdict.Add(Hit{reject ? Action::kReject : Action::kQuarantine,
+                        "DMARC policy of " + sender->from_domain + " refuses this message (" + d.reason + ")",
+                        "dmarc", "5.7.1"});
+      }
+    }
+  }
   if (!verdict.Refuses() && policy.clam && !cfg->clamd.empty()) {
     ClamResult clam = ClamdScan(cfg->clamd, spool.get(), size, deadline);
     if (clam.kind == ClamResult::kFound) {
@@ -252,11 +279,21 @@ int RunFilter(bool fd6_open, int queue_helper) {
   }
   if (d) log.Add("source", d->source);
   std::string why;
+  bool tagged = !verdict.tags().empty() || !added.empty();
+  uint64_t offset = 0;
+  if (sender) {
+    added += sender->results_header;
+    if (sender->rewrite) {  // without the forged Authentication-Results
+      added += sender->header_section;
+      offset = sender->body_offset;
+    }
+  }
   int code = queue_helper >= 0 && NextIsTheQueue()
-                 ? HandToQueueHelper(queue_helper, added, spool.get(), size, envelope, &why)
-                 : HandToNextQueue(NextQueueProgram(), added, spool.get(), 0, size, envelope, fd6_open, &why);
+                 ? HandToQueueHelper(queue_helper, added, spool.get(), offset, size - offset, envelope, &why)
+                 : HandToNextQueue(NextQueueProgram(), added, spool.get(), offset, size - offset, envelope,
+                                   fd6_open, &why);
   if (!why.empty()) log.Add("error", why);
-  return finish(code == 0 ? (verdict.tags().empty() && added.empty() ? "accept" : "tag") : "next-failed", code);
+  return finish(code == 0 ? (tagged ? "tag" : "accept") : "next-failed", code);
 }
 
 }  // namespace ms::filter

@@ -96,7 +96,7 @@ bool NextIsTheQueue() {
   return ::stat(next, &a) == 0 && ::stat(queue.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-int HandToQueueHelper(int helper, std::string_view prefix, int message_fd, uint64_t len,
+int HandToQueueHelper(int helper, std::string_view prefix, int message_fd, uint64_t offset, uint64_t len,
                       const Envelope& envelope, std::string* why) {
   ::signal(SIGPIPE, SIG_IGN);
   UniqueFd message_read, message, envelope_read, envelope_write;
@@ -118,7 +118,7 @@ int HandToQueueHelper(int helper, std::string_view prefix, int message_fd, uint6
   auto write = [&](int fd, std::string_view d) { return WriteAllWithDeadline(fd, d.data(), d.size(), deadline); };
   bool spool_read = true;
   bool written = write(message.get(), prefix) &&
-                 WriteRange([&](std::string_view d) { return write(message.get(), d); }, message_fd, 0, len,
+                 WriteRange([&](std::string_view d) { return write(message.get(), d); }, message_fd, offset, len,
                             &spool_read);
   message.reset();
   // As for a queue program: no envelope after a failed write, so the

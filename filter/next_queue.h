@@ -32,14 +32,14 @@ int HandToNextQueue(const std::string& program, std::string_view prefix, int mes
 bool NextIsTheQueue();
 
 // A pooled worker's hand-off without an exec (FILTER_POOL.md "Hand-off to
-// the queue"): prefix and the len octets of message_fd from offset 0, then
+// the queue"): prefix and the len octets of message_fd from offset, then
 // the envelope, to the queue helper on socket helper (smtpd/QUEUE_HELPER.md
 // "Protocol": "Q" with two pipes, one byte back, mailsuite-queue's exit
 // code).  Returns that code, 54 when the spool could not be read, or 71
 // when the helper is gone, did not answer within kQueueTimeoutSeconds or
 // did not take the whole message (a failed write wins over its 0).
 // The worker must not use the helper again after anything but 0.
-int HandToQueueHelper(int helper, std::string_view prefix, int message_fd, uint64_t len,
+int HandToQueueHelper(int helper, std::string_view prefix, int message_fd, uint64_t offset, uint64_t len,
                       const Envelope& envelope, std::string* why);
 
 }  // namespace ms::filter

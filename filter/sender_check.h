@@ -1,0 +1,36 @@
+// The filter's sender authentication for one message (sender_auth.h has
+// the header formats): reads the message's header section from the spool,
+// takes SPF from our smtpd's Received-SPF on top, verifies the DKIM
+// signatures, evaluates DMARC, and says what to put on top of the message
+// and which header fields to leave out (forged Authentication-Results
+// claiming to be ours).
+#ifndef MAILSUITE_FILTER_SENDER_CHECK_H_
+#define MAILSUITE_FILTER_SENDER_CHECK_H_
+
+#include <cstdint>
+#include <string>
+
+#include "deadline.h"
+#include "dmarc.h"
+#include "envelope.h"
+#include "result.h"
+
+namespace ms::filter {
+
+struct SenderCheck {
+  std::string results_header;  // the Authentication-Results line, "\n" included
+  bool rewrite = false;        // header_section replaces the message's own
+  std::string header_section;  // the message's header section without forgeries (when rewrite)
+  uint64_t body_offset = 0;    // where the rest of the message starts in the spool (when rewrite)
+  std::string from_domain;
+  dmarc::Evaluation dmarc;
+  std::string log;             // "spf=... dkim=... dmarc=..." for the log line
+};
+
+// me: the authserv-id (control/me).  DNS lookups stop at deadline.
+Result<SenderCheck> CheckSender(int spool_fd, uint64_t size, size_t max_header_bytes, const std::string& me,
+                                const Deadline& deadline);
+
+}  // namespace ms::filter
+
+#endif  // MAILSUITE_FILTER_SENDER_CHECK_H_

@@ -1,0 +1,292 @@
+#include "dmarc.h"
+
+#include <map>
+
+#include "address.h"
+#include "text.h"
+
+namespace ms::dmarc {
+
+namespace {
+
+constexpr std::string_view kVersion = "v=DMARC1";
+
+// RFC 6376 3.2 tag-list, which DMARC reuses (RFC 7489 6.4): "tag=value"
+// separated by ';', blanks around each part allowed, no tag twice.
+Result<std::vector<std::pair<std::string, std::string>>> ParseTagList(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> tags;
+  while (true) {
+    size_t semi = text.find(';');
+    std::string_view spec = Trim(text.substr(0, semi), " \t\r\n");
+    if (!spec.empty()) {
+      size_t eq = spec.find('=');
+      if (eq == std::string_view::npos) return Error{"tag without '=': " + std::string(spec.substr(0, 40))};
+      std::string_view name = TrimRight(spec.substr(0, eq), " \t\r\n");
+      std::string_view value = TrimLeft(spec.substr(eq + 1), " \t\r\n");
+      bool good_name = !name.empty() && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z');
+      for (char c : name)
+        good_name = good_name && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_');
+      if (!good_name) return Error{"bad tag name: " + std::string(name.substr(0, 40))};
+      for (const auto& [seen, unused] : tags)
+        if (seen == name) return Error{"tag given twice: " + std::string(name)};
+      tags.emplace_back(std::string(name), std::string(value));
+    }
+    if (semi == std::string_view::npos) break;
+    text.remove_prefix(semi + 1);
+  }
+  return tags;
+}
+
+std::optional<Policy> ParsePolicy(std::string_view v) {
+  if (EqualsIgnoringCase(v, "none")) return Policy::kNone;
+  if (EqualsIgnoringCase(v, "quarantine")) return Policy::kQuarantine;
+  if (EqualsIgnoringCase(v, "reject")) return Policy::kReject;
+  return std::nullopt;
+}
+
+std::optional<Alignment> ParseAlignment(std::string_view v) {
+  if (EqualsIgnoringCase(v, "r")) return Alignment::kRelaxed;
+  if (EqualsIgnoringCase(v, "s")) return Alignment::kStrict;
+  return std::nullopt;
+}
+
+// rua= is a comma-separated list of URIs, each maybe followed by "!size";
+// a mailto: with an address is what makes one valid here.
+bool HasValidReportUri(std::string_view rua) {
+  while (!rua.empty()) {
+    size_t comma = rua.find(',');
+    std::string_view uri = Trim(rua.substr(0, comma), " \t");
+    if (StartsWithIgnoringCase(uri, "mailto:") && uri.find('@') != std::string_view::npos) return true;
+    if (comma == std::string_view::npos) break;
+    rua.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+Policy Milder(Policy p) { return p == Policy::kReject ? Policy::kQuarantine : Policy::kNone; }
+
+struct Found {
+  dns::Status status = dns::Status::kNotFound;
+  std::optional<Record> record;
+  std::string why;
+};
+
+// 6.6.3: the TXT records at _dmarc.domain that start with v=DMARC1; none,
+// or more than one, means no policy here.
+Found FetchRecord(const std::string& domain, const TxtLookup& lookup) {
+  Found found;
+  std::vector<std::string> texts;
+  found.status = lookup("_dmarc." + domain, &texts);
+  if (found.status != dns::Status::kFound) return found;
+  std::vector<std::string_view> candidates;
+  for (const std::string& t : texts) {
+    std::string_view v = TrimLeft(t, " \t");
+    if (v.substr(0, kVersion.size()) == kVersion &&
+        (v.size() == kVersion.size() || v[kVersion.size()] == ';' || v[kVersion.size()] == ' ' ||
+         v[kVersion.size()] == '\t'))
+      candidates.push_back(v);
+  }
+  found.status = dns::Status::kNotFound;
+  if (candidates.size() > 1) {
+    found.why = "more than one DMARC record at _dmarc." + domain;
+    return found;
+  }
+  if (candidates.empty()) return found;
+  auto record = ParseRecord(candidates[0]);
+  if (!record) {
+    found.why = "unusable DMARC record at _dmarc." + domain + ": " + record.error().message;
+    return found;
+  }
+  found.status = dns::Status::kFound;
+  found.record = *record;
+  return found;
+}
+
+}  // namespace
+
+Result<Record> ParseRecord(std::string_view text) {
+  auto tags = ParseTagList(text);
+  if (!tags) return tags.error();
+  if (tags->empty() || (*tags)[0].first != "v" || (*tags)[0].second != "DMARC1")
+    return Error{"does not start with v=DMARC1"};
+  Record record;
+  std::map<std::string, std::string> by_name(tags->begin(), tags->end());
+  std::optional<Policy> p;
+  if (by_name.count("p")) p = ParsePolicy(by_name["p"]);
+  bool sp_bad = by_name.count("sp") && !ParsePolicy(by_name["sp"]);
+  if (!p || sp_bad) {
+    if (!by_name.count("rua") || !HasValidReportUri(by_name["rua"]))
+      return Error{!p ? "no valid p= tag" : "invalid sp= tag"};
+    p = Policy::kNone;  // step 6: a valid rua= makes it p=none
+    sp_bad = false;
+  }
+  record.policy = *p;
+  if (by_name.count("sp") && !sp_bad) record.subdomain_policy = ParsePolicy(by_name["sp"]);
+  if (by_name.count("pct")) {
+    auto pct = ParseDecimal(by_name["pct"], 100, 3);
+    if (!pct) return Error{"pct= is not a number from 0 to 100"};
+    record.percent = static_cast<unsigned>(*pct);
+  }
+  for (auto [tag, field] : {std::pair{"adkim", &record.dkim_alignment}, std::pair{"aspf", &record.spf_alignment}})
+    if (by_name.count(tag)) {
+      auto a = ParseAlignment(by_name[tag]);
+      if (!a) return Error{std::string(tag) + "= is neither r nor s"};
+      *field = *a;
+    }
+  return record;
+}
+
+TxtLookup DnsTxtLookup(int64_t timeout_ms) {
+  return [timeout_ms](const std::string& name, std::vector<std::string>* texts) {
+    std::string wire = dns::WireFromDotted(name);
+    if (wire.empty()) return dns::Status::kNotFound;  // not a name DNS can hold
+    dns::Reply reply = dns::LookupWire(wire, dns::Type::kTxt, timeout_ms);
+    if (!reply.answered) return dns::Status::kTemporary;
+    if (reply.no_such_name) return dns::Status::kNotFound;
+    std::vector<dns::Record> records;
+    std::string final_name;
+    if (!dns::ReadRecords(reply.packet, wire, dns::Type::kTxt, &records, &final_name))
+      return dns::Status::kTemporary;
+    for (const dns::Record& r : records) {
+      std::string joined;
+      for (const std::string& s : r.strings) joined += s;
+      texts->push_back(std::move(joined));
+    }
+    return texts->empty() ? dns::Status::kNotFound : dns::Status::kFound;
+  };
+}
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass: return "pass";
+    case Outcome::kFail: return "fail";
+    case Outcome::kTempError: return "temperror";
+    case Outcome::kPermError: return "permerror";
+    case Outcome::kNone: break;
+  }
+  return "none";
+}
+
+const char* PolicyName(Policy policy) {
+  switch (policy) {
+    case Policy::kQuarantine: return "quarantine";
+    case Policy::kReject: return "reject";
+    case Policy::kNone: break;
+  }
+  return "none";
+}
+
+bool Aligned(std::string_view identifier, std::string_view from_domain, Alignment mode,
+             const PublicSuffixList& suffixes) {
+  if (identifier.empty() || from_domain.empty()) return false;
+  std::string id = LowerCase(identifier), from = LowerCase(from_domain);
+  if (id == from) return true;
+  if (mode == Alignment::kStrict) return false;
+  return suffixes.OrganizationalDomain(id) == suffixes.OrganizationalDomain(from);
+}
+
+Evaluation Evaluate(const Identifiers& ids, const PublicSuffixList& suffixes, const TxtLookup& lookup,
+                    unsigned sample) {
+  Evaluation e;
+  std::string from = LowerCase(ids.from_domain);
+  while (!from.empty() && from.back() == '.') from.pop_back();
+  if (from.empty()) {
+    e.outcome = Outcome::kPermError;
+    e.reason = "no From: domain";
+    return e;
+  }
+  std::string org = suffixes.OrganizationalDomain(from);
+  Found found = FetchRecord(from, lookup);
+  bool at_org = false;
+  if (found.status == dns::Status::kNotFound && org != from) {
+    std::string why = found.why;
+    found = FetchRecord(org, lookup);
+    if (found.why.empty()) found.why = why;
+    at_org = true;
+  }
+  if (found.status == dns::Status::kTemporary) {
+    e.outcome = Outcome::kTempError;
+    e.reason = "DNS lookup of the DMARC record failed";
+    return e;
+  }
+  if (!found.record) {
+    e.reason = found.why.empty() ? "no DMARC record" : found.why;
+    return e;
+  }
+  const Record& rec = *found.record;
+  e.record_domain = at_org ? org : from;
+  e.published = at_org && rec.subdomain_policy ? *rec.subdomain_policy : rec.policy;
+  bool spf_aligned = EqualsIgnoringCase(ids.spf_result, "pass") &&
+                     Aligned(ids.spf_domain, from, rec.spf_alignment, suffixes);
+  std::string dkim_domain;
+  for (const std::string& d : ids.dkim_passed)
+    if (Aligned(d, from, rec.dkim_alignment, suffixes)) {
+      dkim_domain = d;
+      break;
+    }
+  if (spf_aligned || !dkim_domain.empty()) {
+    e.outcome = Outcome::kPass;
+    e.reason = !dkim_domain.empty() ? "aligned DKIM pass for " + dkim_domain : "aligned SPF pass for " + ids.spf_domain;
+    return e;
+  }
+  e.outcome = Outcome::kFail;
+  e.disposition = sample < rec.percent ? e.published : Milder(e.published);
+  e.reason = "no aligned SPF or DKIM pass";
+  return e;
+}
+
+Result<std::string> FromDomain(std::string_view value) {
+  // Walk the field once, keeping quoted strings, comments and <...> apart,
+  // collecting the address of each top-level mailbox.
+  std::vector<std::string> addresses;
+  std::string bare, angle;
+  bool in_angle = false, had_angle = false;
+  int comment = 0;
+  auto end_mailbox = [&]() {
+    std::string a(Trim(had_angle ? angle : bare, " \t\r\n"));
+    if (!a.empty()) addresses.push_back(a);
+    bare.clear();
+    angle.clear();
+    had_angle = false;
+  };
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (comment > 0) {
+      if (c == '\\') ++i;
+      else if (c == '(') ++comment;
+      else if (c == ')') --comment;
+      continue;
+    }
+    if (c == '"') {
+      std::string& into = in_angle ? angle : bare;
+      into += c;
+      for (++i; i < value.size() && value[i] != '"'; ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) into += value[i++];
+        into += value[i];
+      }
+      into += '"';
+      continue;
+    }
+    if (c == '(') { ++comment; continue; }
+    if (in_angle) {
+      if (c == '>') in_angle = false;
+      else angle += c;
+      continue;
+    }
+    if (c == '<') { in_angle = true; had_angle = true; angle.clear(); continue; }
+    if (c == ',') { end_mailbox(); continue; }
+    bare += c;
+  }
+  end_mailbox();
+  if (addresses.empty()) return Error{"From: has no address"};
+  if (addresses.size() > 1) return Error{"From: has more than one address"};
+  const std::string& a = addresses[0];
+  size_t at = a.rfind('@');
+  if (at == std::string::npos || at + 1 >= a.size()) return Error{"From: address has no domain"};
+  std::string domain(Trim(std::string_view(a).substr(at + 1), " \t\r\n"));
+  if (domain.empty() || domain.find_first_of(" \t\"<>()[],;:") != std::string::npos)
+    return Error{"From: address has no usable domain"};
+  return LowerCase(domain);
+}
+
+}  // namespace ms::dmarc
