@@ -76,6 +76,13 @@ class PgServer:
         assert r.returncode == 0, r.stderr
         return r.stdout
 
+    def script(self, text):
+        """Statements from standard input: each its own transaction."""
+        r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(self.sock),
+                            "-p", str(self.port), "-U", "postgres", "-d", "postgres"],
+                           input=text, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+
     def load_schema(self):
         r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(self.sock),
                             "-p", str(self.port), "-U", "postgres", "-d", "postgres",
