@@ -119,8 +119,14 @@ Status EditUsersFile(const std::string& path, const UsersEdit& edit) {
   auto edited = edit(text);
   if (!edited) return edited.error();
   // The file holds password hashes: 0600 unless the operator chose a mode.
-  int mode = existed ? static_cast<int>(st.st_mode & 07777) : 0600;
-  Status written = WriteFileAtomic(path, *edited, mode);
+  return ReplaceFileKeepingOwner(path, *edited, 0600);
+}
+
+Status ReplaceFileKeepingOwner(const std::string& path, std::string_view data, int new_mode) {
+  struct stat st;
+  bool existed = ::stat(path.c_str(), &st) == 0;
+  int mode = existed ? static_cast<int>(st.st_mode & 07777) : new_mode;
+  Status written = WriteFileAtomic(path, data, mode);
   if (!written) return MakeError(written.error().message, kExitTemporary);
   if (existed && ::geteuid() == 0 && ::chown(path.c_str(), st.st_uid, st.st_gid) != 0)
     return MakeError("unable to chown " + path + ": " + std::strerror(errno), kExitTemporary);

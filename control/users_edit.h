@@ -30,6 +30,11 @@ using UsersEdit = std::function<Result<std::string>(std::string_view text)>;
 // Locks, reads (a missing file is empty), edits, rewrites.
 Status EditUsersFile(const std::string& path, const UsersEdit& edit);
 
+// Writes path atomically (lib/fd.h WriteFileAtomic) with the mode and, as
+// root, the owner of the file it replaces; new_mode for a new file.  Also
+// mailsuite-userdb-sync's writer (userdb/SYNC.md).
+Status ReplaceFileKeepingOwner(const std::string& path, std::string_view data, int new_mode);
+
 // The password on fd: up to the first newline (a trailing CR dropped) or
 // end of file; at most kMaxPassword (511) octets, no NUL, not empty.
 Result<std::string> ReadPasswordLine(int fd);

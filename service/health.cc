@@ -27,7 +27,9 @@ Verdict ParseSvstatLine(const std::string& line) {
   std::string state = colon == std::string::npos ? "" : line.substr(colon + 2);
   v.detail = state;
   if (state.rfind("up ", 0) != 0) {
-    v.ok = false;
+    // "down N seconds" without ", normally up": a service its down file
+    // keeps off on purpose (mailsuite-setup's optional ones, e.g. userdb).
+    v.ok = state.rfind("down ", 0) == 0 && state.find("normally up") == std::string::npos;
     return v;
   }
   // "up (pid 123) 45 seconds[, normally down]": a service that keeps

@@ -47,7 +47,7 @@ Instance RootInstance(const std::string& root, const std::string& bin, const std
 // own primary group of the same name.  A new service adds one name here
 // (INSTALL section 2 lists what each runs).
 inline constexpr const char* kServiceAccounts[] = {"mailsuite", "msremote", "msdaemon", "mslog",
-                                                   "msfilter"};
+                                                   "msfilter", "msuserdb"};
 // Groups without an account: msadmin may read the queue.
 inline constexpr const char* kAdminGroups[] = {"msadmin"};
 

@@ -2,7 +2,7 @@
 //   mailsuite-setup [--me HOST] [--bin DIR]
 //       a host (as root): accounts, /etc/mailsuite/control defaults, the
 //       queue, the users database, the daemontools services
-//   mailsuite-setup --root DIR [--me HOST] [--bin DIR] [--smtp-port N] [--pop3-port N]
+//   mailsuite-setup --root DIR [--me HOST] [--bin DIR] [--ip ADDR] [--smtp-port N] [--pop3-port N]
 //       the same inside DIR for an unprivileged instance (tests, make run):
 //       everything runs as the invoking user (run as root: as user
 //       `mailsuite`, which it creates)
@@ -28,7 +28,7 @@ namespace {
 
 int Usage() {
   std::fputs(
-      "usage: mailsuite-setup [--root DIR] [--me HOST] [--bin DIR] [--smtp-port N] "
+      "usage: mailsuite-setup [--root DIR] [--me HOST] [--bin DIR] [--ip ADDR] [--smtp-port N] "
       "[--pop3-port N]\n"
       "                       [--submission-port N]\n"
       "       mailsuite-setup --queue DIR\n",
@@ -103,7 +103,7 @@ int SetUpInstance(ms::setup::Instance& instance, bool production) {
 
 int main(int argc, char** argv) {
   ms::ExitIfVersionRequest(argc, argv, "mailsuite-setup");
-  std::string root, me, bin, queue_only;
+  std::string root, me, bin, queue_only, ip;
   int smtp_port = 0, pop3_port = 0, submission_port = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -116,6 +116,12 @@ int main(int argc, char** argv) {
       me = argv[++i];
     } else if (arg == "--bin" && has_value) {
       bin = argv[++i];
+    } else if (arg == "--ip" && has_value) {
+      // The listeners' address (a private instance's default 127.0.0.1):
+      // the multi-host test runs one instance per network namespace.
+      ip = argv[++i];
+      if (ip.empty() || ip.find_first_not_of("0123456789.:abcdefABCDEF") != std::string::npos)
+        return Usage();
     } else if (arg == "--smtp-port" && has_value) {
       auto port = ms::ParseDecimal(argv[++i], 65535);
       if (!port || *port == 0) return Usage();
@@ -148,6 +154,7 @@ int main(int argc, char** argv) {
   ms::setup::Instance instance = production
                                      ? ms::setup::ProductionInstance(bin, me)
                                      : ms::setup::RootInstance(Absolute(root), bin, me);
+  if (!ip.empty()) instance.ip = ip;
   if (smtp_port) instance.smtp_port = smtp_port;
   if (pop3_port) instance.pop3_port = pop3_port;
   if (submission_port) instance.submission_port = submission_port;

@@ -87,3 +87,26 @@ class DnsServer:
         for s in self._servers:
             s.stop()
         self._servers.clear()
+
+
+def main(argv):
+    """`dnsserver.py IP RECORDS.json`: serves [[name, type, text], ...] on
+    IP port 53 until killed; for a test that needs the server inside a
+    network namespace (test_multihost.py runs it under nsenter)."""
+    import json
+    import signal
+    srv = DnsServer(argv[1])
+    with open(argv[2]) as f:
+        for name, rtype, text in json.load(f):
+            srv.add(name, rtype, text)
+    srv.start()
+    print("ready", flush=True)
+    signal.sigwait({signal.SIGTERM, signal.SIGINT})
+    srv.stop()
+
+
+if __name__ == "__main__":
+    import sys
+    signal_mask = __import__("signal")
+    signal_mask.pthread_sigmask(signal_mask.SIG_BLOCK, {signal_mask.SIGTERM, signal_mask.SIGINT})
+    main(sys.argv)
