@@ -16,6 +16,9 @@ TEST_CASE("svstat lines", "[service]") {
   CHECK_FALSE(restarting.ok);
   auto down = ms::setup::ParseSvstatLine("/s/send: down 5 seconds, normally up");
   CHECK_FALSE(down.ok);
+  auto off = ms::setup::ParseSvstatLine("/s/qmqpd: down 5 seconds");
+  CHECK(off.ok);  // a down file: off on purpose
+  CHECK(off.detail.find("down file") != std::string::npos);
   auto broken = ms::setup::ParseSvstatLine("/s/pop3d: unable to open supervise/ok: file does not exist");
   CHECK_FALSE(broken.ok);
   auto garbage = ms::setup::ParseSvstatLine(std::string("\0\x01zz", 4));
