@@ -155,6 +155,19 @@ RequestParser::Event RequestParser::Feed(std::string_view input, size_t* used) {
   }
 }
 
+std::string EncodeRequest(std::string_view message, std::string_view sender,
+                          const std::vector<std::string>& recipients) {
+  std::string inner = NetstringPrefix(message.size());
+  inner.append(message);
+  inner.push_back(',');
+  inner += EncodeNetstring(sender);
+  for (const std::string& r : recipients) inner += EncodeNetstring(r);
+  std::string out = NetstringPrefix(inner.size());
+  out += inner;
+  out.push_back(',');
+  return out;
+}
+
 std::string RefusalText(RequestError error, const RequestLimits& limits) {
   switch (error) {
     case RequestError::kNone:

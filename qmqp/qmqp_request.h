@@ -85,6 +85,11 @@ class RequestParser {
   RequestError error_ = RequestError::kNone;
 };
 
+// The whole request as a client sends it (mailsuite-qmqpc): one netstring
+// of the message, sender and recipient netstrings.
+std::string EncodeRequest(std::string_view message, std::string_view sender,
+                          const std::vector<std::string>& recipients);
+
 // The D reply text for a refusal, qmail's form: "text (#5.x.x)".
 std::string RefusalText(RequestError error, const RequestLimits& limits);
 

@@ -9,8 +9,8 @@
 #include "deadline.h"
 #include "fd.h"
 #include "log.h"
-#include "qmqp/netstring.h"
 #include "qmqp/qmqp_reply.h"
+#include "qmqp/qmqp_request.h"
 #include "queue/envelope_reader.h"
 #include "remote/tcp_connect.h"
 
@@ -101,19 +101,6 @@ void LogAttempt(const QmqpServer& server, const char* result, const std::string&
 }
 
 }  // namespace
-
-std::string EncodeRequest(std::string_view message, std::string_view sender,
-                          const std::vector<std::string>& recipients) {
-  std::string inner = NetstringPrefix(message.size());
-  inner.append(message);
-  inner.push_back(',');
-  inner += EncodeNetstring(sender);
-  for (const std::string& r : recipients) inner += EncodeNetstring(r);
-  std::string out = NetstringPrefix(inner.size());
-  out += inner;
-  out.push_back(',');
-  return out;
-}
 
 int RunQmqpc(bool fd6_open) {
   std::string message;

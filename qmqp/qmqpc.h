@@ -32,11 +32,6 @@ inline constexpr int kConnectSeconds = 10;
 inline constexpr int kWriteSeconds = 60;       // each 64 KiB of the request
 inline constexpr int kReplySeconds = 600;      // for the reply after the last byte
 
-// The whole request: one netstring of the message, sender and recipient
-// netstrings.
-std::string EncodeRequest(std::string_view message, std::string_view sender,
-                          const std::vector<std::string>& recipients);
-
 int RunQmqpc(bool fd6_open);
 
 }  // namespace ms::qmqp

@@ -12,7 +12,6 @@
 
 #include "qmqp/qmqp_reply.h"
 #include "qmqp/qmqp_request.h"
-#include "qmqp/qmqpc.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -9,7 +9,6 @@
 #include "qmqp/qmqp_reply.h"
 #include "qmqp/qmqp_request.h"
 #include "qmqp/qmqp_servers.h"
-#include "qmqp/qmqpc.h"
 
 using ms::qmqp::EncodeNetstring;
 using ms::qmqp::RequestError;
