@@ -130,6 +130,16 @@ QueueVerdict MakeQueueVerdict(const ExitStatus& status, bool write_failed, bool 
   return v;
 }
 
+bool HoldFilterReplyFd() {
+  if (::fcntl(kFilterReplyFd, F_GETFD) != -1) return true;
+  int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0 && fd != kFilterReplyFd) {
+    ::dup3(fd, kFilterReplyFd, O_CLOEXEC);
+    ::close(fd);
+  }
+  return false;
+}
+
 std::string DefaultQueueProgram() {
   const char* qq = ::getenv("QMAILQUEUE");
   return qq != nullptr && *qq != '\0' ? std::string(qq) : ProgramPath("mailsuite-queue");

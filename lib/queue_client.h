@@ -43,6 +43,13 @@ struct QueueVerdict {
   std::string Reason() const;
 };
 
+// For a queue program (a filter, mailsuite-qmqpc), first thing in main,
+// before anything is opened: whether its caller gave it fd 6 (the reply
+// pipe).  If not, the number is held with a close-on-exec /dev/null so
+// that no file of ours lands on fd 6 and is taken for that pipe (or
+// reaches the next program as its fd 6).
+bool HoldFilterReplyFd();
+
 // How the program ended, plus what the client saw, as a verdict.  A failed
 // write or a timeout wins over exit 0: a 0 then proves nothing.
 // filter_reply is what the program wrote to fd 6 (used only for exit 82).

@@ -26,10 +26,15 @@ Verdict ParseSvstatLine(const std::string& line) {
   v.what = "service " + (colon == std::string::npos ? line : line.substr(0, colon));
   std::string state = colon == std::string::npos ? "" : line.substr(colon + 2);
   v.detail = state;
+  // "down 5 seconds" without ", normally up": a service its down file
+  // keeps off on purpose (mailsuite-setup's optional ones: userdb, qmqpd).
+  if (state.rfind("down ", 0) == 0 && state.find("normally up") == std::string::npos) {
+    v.ok = true;
+    v.detail += " (off: down file)";
+    return v;
+  }
   if (state.rfind("up ", 0) != 0) {
-    // "down N seconds" without ", normally up": a service its down file
-    // keeps off on purpose (mailsuite-setup's optional ones, e.g. userdb).
-    v.ok = state.rfind("down ", 0) == 0 && state.find("normally up") == std::string::npos;
+    v.ok = false;
     return v;
   }
   // "up (pid 123) 45 seconds[, normally down]": a service that keeps

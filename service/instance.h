@@ -29,6 +29,7 @@ struct Instance {
   int smtp_port = 25;
   int submission_port = 587;
   int pop3_port = 110;
+  int qmqp_port = 628;       // the qmqpd service (written with a down file)
   std::string me;            // host name for control/me
   // Accounts the services switch to (empty: they run as the invoker).
   std::string daemon_user;   // smtpd, rblsmtpd, pop3d before login

@@ -3,6 +3,7 @@
 //       a host (as root): accounts, /etc/mailsuite/control defaults, the
 //       queue, the users database, the daemontools services
 //   mailsuite-setup --root DIR [--me HOST] [--bin DIR] [--ip ADDR] [--smtp-port N] [--pop3-port N]
+//                   [--submission-port N] [--qmqp-port N]
 //       the same inside DIR for an unprivileged instance (tests, make run):
 //       everything runs as the invoking user (run as root: as user
 //       `mailsuite`, which it creates)
@@ -30,7 +31,7 @@ int Usage() {
   std::fputs(
       "usage: mailsuite-setup [--root DIR] [--me HOST] [--bin DIR] [--ip ADDR] [--smtp-port N] "
       "[--pop3-port N]\n"
-      "                       [--submission-port N]\n"
+      "                       [--submission-port N] [--qmqp-port N]\n"
       "       mailsuite-setup --queue DIR\n",
       stderr);
   return 100;
@@ -104,7 +105,7 @@ int SetUpInstance(ms::setup::Instance& instance, bool production) {
 int main(int argc, char** argv) {
   ms::ExitIfVersionRequest(argc, argv, "mailsuite-setup");
   std::string root, me, bin, queue_only, ip;
-  int smtp_port = 0, pop3_port = 0, submission_port = 0;
+  int smtp_port = 0, pop3_port = 0, submission_port = 0, qmqp_port = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
@@ -134,6 +135,10 @@ int main(int argc, char** argv) {
       auto port = ms::ParseDecimal(argv[++i], 65535);
       if (!port || *port == 0) return Usage();
       submission_port = static_cast<int>(*port);
+    } else if (arg == "--qmqp-port" && has_value) {
+      auto port = ms::ParseDecimal(argv[++i], 65535);
+      if (!port || *port == 0) return Usage();
+      qmqp_port = static_cast<int>(*port);
     } else {
       return Usage();
     }
@@ -158,5 +163,6 @@ int main(int argc, char** argv) {
   if (smtp_port) instance.smtp_port = smtp_port;
   if (pop3_port) instance.pop3_port = pop3_port;
   if (submission_port) instance.submission_port = submission_port;
+  if (qmqp_port) instance.qmqp_port = qmqp_port;
   return SetUpInstance(instance, production);
 }

@@ -16,9 +16,12 @@ TEST_CASE("svstat lines", "[service]") {
   CHECK_FALSE(restarting.ok);
   auto down = ms::setup::ParseSvstatLine("/s/send: down 5 seconds, normally up");
   CHECK_FALSE(down.ok);
-  // Kept off by its down file (an optional service such as userdb): fine.
+  // Kept off by its down file (an optional service: userdb, qmqpd): fine.
   auto off = ms::setup::ParseSvstatLine("/s/userdb: down 5 seconds");
   CHECK(off.ok);
+  auto off_qmqpd = ms::setup::ParseSvstatLine("/s/qmqpd: down 5 seconds");
+  CHECK(off_qmqpd.ok);
+  CHECK(off_qmqpd.detail.find("down file") != std::string::npos);
   auto broken = ms::setup::ParseSvstatLine("/s/pop3d: unable to open supervise/ok: file does not exist");
   CHECK_FALSE(broken.ok);
   auto garbage = ms::setup::ParseSvstatLine(std::string("\0\x01zz", 4));
