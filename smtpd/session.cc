@@ -326,6 +326,7 @@ void Session::Mail(const Command& command) {
   }
   has_sender_ = true;
   sender_ = args.path.null ? std::string() : EnvelopeAddress(args.path.mailbox);
+  if (hooks_.transaction_started) hooks_.transaction_started();
   Reply("250 2.1.0 ok");
 }
 

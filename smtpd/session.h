@@ -52,6 +52,9 @@ struct SessionHooks {
   std::function<time_t()> now;
   // The tarpit's wait (default: nanosleep, no CPU while it waits).
   std::function<void(long seconds)> sleep;
+  // Called when MAIL opens a transaction (a pooled session worker leases
+  // its queue helper only then: tcpserver/SMTPD_WORKERS.md).
+  std::function<void()> transaction_started;
   int log_fd = 2;
 };
 

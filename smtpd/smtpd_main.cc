@@ -32,7 +32,7 @@ constexpr int kExitConfig = 111;
 
 }  // namespace
 
-int RunSmtpd(int argc, char** argv, int helper_socket, int filter_socket) {
+int RunSmtpd(int argc, char** argv, int helper_socket, int filter_socket, const HelperLease* lease) {
   KeepMemoryPrivate();  // passwords (AUTH), the TLS key, mail (lib/become_user.h)
   ImportServerCert();   // from mailsuite-tcpserver through rblsmtpd (lib/server_cert.h)
   ::prctl(PR_SET_NAME, "mailsuite-smtpd", 0, 0, 0);  // in-process under mailsuite-tcpserver too
@@ -47,7 +47,8 @@ int RunSmtpd(int argc, char** argv, int helper_socket, int filter_socket) {
   // Never inherited by a queue program.
   if (filter_pool.valid()) ::fcntl(filter_pool.get(), F_SETFD, FD_CLOEXEC);
   const char* filter = ::getenv("QMAILQUEUE");
-  if (filter == nullptr || *filter == '\0') {
+  const bool wants_helper = filter == nullptr || *filter == '\0';
+  if (wants_helper && lease == nullptr) {
     if (!pooled.valid() || !helper.Adopt(std::move(pooled))) helper.Start(ms::QueueDir());
   }
   if (!DropSetUidIdentity()) {
@@ -85,6 +86,16 @@ int RunSmtpd(int argc, char** argv, int helper_socket, int filter_socket) {
     if (r == 0) return IdleWait::kTimeout;
     return errno == EINTR ? IdleWait::kInterrupted : IdleWait::kReady;
   };
+  bool leased = false;
+  if (wants_helper && lease != nullptr) {
+    // Once per session: a helper that dies later is not replaced (the
+    // queue program is exec'd, as for a session's own helper).
+    hooks.transaction_started = [&helper, &leased, lease] {
+      if (leased) return;
+      leased = true;
+      if (UniqueFd socket = (*lease)(); socket.valid()) helper.Adopt(std::move(socket));
+    };
+  }
   hooks.queue_has_room = [&c](uint64_t incoming) {
     return QueueHasRoom(c.queue_dir, c.queue_min_free, incoming);
   };

@@ -14,6 +14,8 @@
 #include "paths.h"
 #include "server_cert.h"
 #include "tcpserver/filter_pool_start.h"
+#include "tcpserver/smtpd_worker.h"
+#include "tcpserver/smtpd_worker_pool.h"
 #include "tcpserver/tcp_connection.h"
 #include "tcpserver/tcp_listener.h"
 #include "tcpserver/tcpserver_identity.h"
@@ -41,14 +43,20 @@ int main(int argc, char** argv) {
   const bool in_process = IsOurSmtpd(options->program.front());
   // Client limits (TCPSERVER.md "Connection limits"), read once at start.
   ConnectionPolicy policy;
+  unsigned max_use = 1;
   {
     ms::Control control;
     auto max_per_ip = control.Number("maxperip", 20, 0, 1000000);
     auto rate = control.Number("ratelimit", 0, 0, 1000000);
-    if (!max_per_ip || !rate) {
-      ms::LogLine("fatal").Add("what", "control").Add("error", (!max_per_ip ? max_per_ip : rate).error().message).Emit();
+    // Connections one pooled session worker serves (SMTPD_WORKERS.md);
+    // 1: a process forked for each connection, as before the pool.
+    auto use = control.Number("smtpdmaxuse", 100, 1, 1000000);
+    if (!max_per_ip || !rate || !use) {
+      ms::LogLine("fatal").Add("what", "control")
+          .Add("error", (!max_per_ip ? max_per_ip : !rate ? rate : use).error().message).Emit();
       return kExitFatal;
     }
+    max_use = static_cast<unsigned>(*use);
     policy.max_per_ip = static_cast<unsigned>(*max_per_ip);
     policy.rate_per_minute = static_cast<unsigned>(*rate);
     policy.signal_stress = in_process;
@@ -78,7 +86,7 @@ int main(int argc, char** argv) {
         .Add("ip", options->host)
         .Add("port", static_cast<unsigned>(port))
         .Add("limit", options->limit)
-        .Add("smtpd", in_process ? "in-process" : "exec")
+        .Add("smtpd", in_process ? (max_use > 1 ? "workers" : "in-process") : "exec")
         .Emit();
   }
   // Queue helpers serve one in-process session after another: smtpd's own
@@ -89,6 +97,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<QueueHelperPool> pool;
   if (in_process && (filter == nullptr || *filter == '\0' || filter_pool.valid()))
     pool = QueueHelperPool::Create(ms::QueueDir(), options->limit);
+  std::unique_ptr<SmtpdWorkerPool> workers;
+  if (in_process && max_use > 1)
+    workers = std::make_unique<SmtpdWorkerPool>(options->limit, max_use, filter_pool.valid() ? filter_pool.get() : -1,
+                                                [&] { RunSmtpdWorker(*options, max_use); });
   return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(), policy,
-                       [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper, filter_pool.get()); });
+                       [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper, filter_pool.get()); },
+                       workers.get());
 }

@@ -43,10 +43,12 @@ Endpoint Describe(const sockaddr_storage& address) {
   return e;
 }
 
-[[noreturn]] void Fail(const char* what, const std::string& error) {
+int Failed(const char* what, const std::string& error) {
   LogLine("error").Add("what", what).Add("error", error).Emit();
-  ::_exit(111);
+  return 111;
 }
+
+[[noreturn]] void Fail(const char* what, const std::string& error) { ::_exit(Failed(what, error)); }
 
 bool SameFile(const std::string& a, const std::string& b) {
   struct stat sa, sb;
@@ -76,14 +78,12 @@ bool IsOurSmtpd(const std::string& program) {
   }
 }
 
-void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process, int helper_socket,
-                     int filter_control) {
-  if (Status s = TakeConnectionIdentity(); !s.ok()) Fail("setuid", s.error().message);
+int PrepareConnection(int fd, const TcpServerOptions& options) {
   sockaddr_storage local{}, remote{};
   socklen_t local_length = sizeof local, remote_length = sizeof remote;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
       ::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remote_length) != 0) {
-    ::_exit(111);  // the client is already gone
+    return 111;  // the client is already gone
   }
   Endpoint here = Describe(local), there = Describe(remote);
   ::setenv("PROTO", there.v6 ? "TCP6" : "TCP", 1);
@@ -99,18 +99,25 @@ void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_proc
     UniqueFd rules(::open(options.rules.c_str(), O_RDONLY | O_CLOEXEC));
     if (rules.valid()) {
       auto rule = LookupTcpRule(rules.get(), options.rules, there.ip);
-      if (!rule) Fail("rules", rule.error().message);
+      if (!rule) return Failed("rules", rule.error().message);
       if (rule->deny) {
         if (options.verbosity >= 2) LogLine("deny").Add("ip", there.ip).Add("port", there.port).Emit();
-        ::_exit(100);
+        return 100;
       }
       for (const auto& [name, value] : rule->environment) ::setenv(name.c_str(), value.c_str(), 1);
     } else if (errno != ENOENT || !options.rules_may_be_missing) {
-      Fail("rules", "unable to read " + options.rules + ": " + std::strerror(errno));
+      return Failed("rules", "unable to read " + options.rules + ": " + std::strerror(errno));
     }
   }
   if (options.verbosity >= 2)
     LogLine("ok").Add("pid", static_cast<long long>(::getpid())).Add("ip", there.ip).Add("port", there.port).Emit();
+  return -1;
+}
+
+void ServeConnection(int fd, const TcpServerOptions& options, bool smtpd_in_process, int helper_socket,
+                     int filter_control) {
+  if (Status s = TakeConnectionIdentity(); !s.ok()) Fail("setuid", s.error().message);
+  if (int code = PrepareConnection(fd, options); code >= 0) ::_exit(code);
   // The filter pool (filter/FILTER_POOL.md) when this session's QMAILQUEUE
   // (after the rules) is our mailsuite-filter; the queue helper leased for
   // this connection then goes to the pool, for the workers' hand-off to

@@ -16,6 +16,12 @@ namespace ms::smtpd {
 // of the mailsuite-smtpd installed next to the running executable.
 bool IsOurSmtpd(const std::string& program);
 
+// What tcpserver does between accept and the program for the connection
+// on fd: the TCP environment and the -x rules (their variables set, a
+// deny logged), the "ok" line.  -1 when the program may run, else the
+// exit code: 100 denied, 111 the rules unreadable or the client gone.
+int PrepareConnection(int fd, const TcpServerOptions& options);
+
 // Serves the connection on fd and exits: 100 when the rules deny it, 111
 // when the rules cannot be read or the program cannot run, else the
 // program's own exit code.  helper_socket (or -1) connects to a pooled

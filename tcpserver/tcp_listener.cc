@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstring>
 
+#include <optional>
 #include <vector>
 
 #include "child.h"
@@ -48,12 +49,17 @@ namespace {
 
 // Reaps every finished child; returns how many of them were sessions
 // (the pool's helpers are not counted against the limit).
-unsigned ReapChildren(int verbosity, QueueHelperPool* pool, ClientLimits* clients) {
+unsigned ReapChildren(int verbosity, QueueHelperPool* pool, SmtpdWorkerPool* workers, ClientLimits* clients) {
   unsigned reaped = 0;
   int status = 0;
   pid_t pid;
   while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
     if (pool != nullptr && pool->Forget(pid)) continue;
+    // A worker that ended between connections ended no session.
+    if (workers != nullptr) {
+      std::optional<bool> serving = workers->Forget(pid);
+      if (serving && !*serving) continue;
+    }
     ++reaped;
     clients->Ended(pid);
     if (verbosity >= 2) {
@@ -84,17 +90,34 @@ void RefuseClient(int connection, const std::string& key, Admission verdict, int
 // Stress mode changed: log it, keep the flag for sessions forked from
 // now on, and tell the running in-process sessions (smtpd/stress_mode.h).
 void AnnounceStress(bool on, unsigned children, unsigned limit, const ClientLimits& clients,
-                    const ConnectionPolicy& policy, int verbosity) {
+                    const ConnectionPolicy& policy, int verbosity, const SmtpdWorkerPool* workers) {
   SetUnderStress(on);
   if (verbosity >= 1) LogLine("stress").Add("mode", on ? "on" : "off").Add("children", children).Add("limit", limit).Emit();
   if (!policy.signal_stress) return;
-  for (pid_t pid : clients.SessionPids()) ::kill(pid, on ? kStressOnSignal : kStressOffSignal);
+  // Every worker, idle ones too: they were forked with the old flag.
+  for (pid_t pid : workers != nullptr ? workers->Pids() : clients.SessionPids())
+    ::kill(pid, on ? kStressOnSignal : kStressOffSignal);
+}
+
+// One process for one connection (smtpdmaxuse 1, or any program but our
+// smtpd): the child runs serve with a pooled queue helper's socket.
+pid_t ForkSession(UniqueFd connection, QueueHelperPool* pool, const std::function<void(int, int)>& serve) {
+  UniqueFd helper = pool != nullptr ? pool->Lease(MonotonicMs()) : UniqueFd();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    DefaultSignal(SIGCHLD);
+    DefaultSignal(SIGTERM);
+    serve(connection.release(), helper.release());
+    ::_exit(111);  // serve does not return
+  }
+  return pid;
 }
 
 }  // namespace
 
 int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
-                  const ConnectionPolicy& policy, const std::function<void(int, int)>& serve) {
+                  const ConnectionPolicy& policy, const std::function<void(int, int)>& serve,
+                  SmtpdWorkerPool* workers) {
   if (!SignalPipe::Install({SIGCHLD, SIGTERM}) || !InstallStressHandlers()) {
     LogLine("fatal").Add("what", "signals").Add("error", std::strerror(errno)).Emit();
     return 111;
@@ -104,6 +127,7 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
   unsigned children = 0;
   bool said_busy = false;
   std::vector<struct pollfd> fds;
+  std::vector<SmtpdWorkerPool::SessionEnd> ended;
   for (;;) {
     // At the limit the listening socket is not watched: callers wait in
     // the kernel's backlog until a child ends.
@@ -118,17 +142,38 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
       timeout = pool->RetireIdle(MonotonicMs());
       pool->AddPollFds(&fds);
     }
+    const size_t worker_fds = fds.size();
+    if (workers != nullptr) {
+      int due = workers->RetireIdle(MonotonicMs());
+      if (due >= 0 && (timeout < 0 || due < timeout)) timeout = due;
+      workers->AddPollFds(&fds);
+    }
     if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
       LogLine("fatal").Add("what", "poll").Add("error", std::strerror(errno)).Emit();
       return 111;
     }
-    if (pool != nullptr) pool->HandlePollFds(fds.data() + 2, fds.size() - 2, MonotonicMs());
+    if (pool != nullptr) pool->HandlePollFds(fds.data() + 2, worker_fds - 2, MonotonicMs());
+    if (workers != nullptr) {
+      // Sessions that ended: before the reaper, which would take a worker
+      // that exited after its last session for one that died in it.
+      ended.clear();
+      workers->HandlePollFds(fds.data() + worker_fds, fds.size() - worker_fds, MonotonicMs(), pool, &ended);
+      for (const auto& end : ended) {
+        if (children > 0) --children;
+        clients.Ended(end.pid);
+        if (verbosity >= 2) LogLine("end").Add("pid", static_cast<long long>(end.pid)).Add("status", end.code).Emit();
+      }
+      if (!ended.empty()) {
+        if (children < limit) said_busy = false;
+        if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity, workers);
+      }
+    }
     if (fds[0].revents != 0) {
       unsigned long long signals = SignalPipe::Take();
-      unsigned reaped = ReapChildren(verbosity, pool, &clients);
+      unsigned reaped = ReapChildren(verbosity, pool, workers, &clients);
       children -= reaped > children ? children : reaped;
       if (children < limit) said_busy = false;
-      if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity);
+      if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity, workers);
       if (signals & (1ull << SIGTERM)) return 0;
     }
     if (!accepting || (fds[1].revents & POLLIN) == 0) continue;
@@ -147,21 +192,19 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
       RefuseClient(connection.get(), key, verdict, verbosity);
       continue;
     }
-    UniqueFd helper = pool != nullptr ? pool->Lease(MonotonicMs()) : UniqueFd();
-    pid_t pid = ::fork();
+    // Stress mode first: a worker learns it with the connection, a forked
+    // session inherits it, and the others are signalled before.
+    ++children;
+    if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity, workers);
+    pid_t pid = workers != nullptr ? workers->HandOff(connection.get(), MonotonicMs())
+                                   : ForkSession(std::move(connection), pool, serve);
     if (pid < 0) {
-      if (verbosity >= 1) LogLine("error").Add("what", "fork").Add("error", std::strerror(errno)).Emit();
+      if (verbosity >= 1)
+        LogLine("error").Add("what", workers != nullptr ? "worker" : "fork").Add("error", std::strerror(errno)).Emit();
+      --children;
       continue;  // the connection closes: the client retries later
     }
-    if (pid == 0) {
-      DefaultSignal(SIGCHLD);
-      DefaultSignal(SIGTERM);
-      serve(connection.release(), helper.release());
-      ::_exit(111);  // serve does not return
-    }
-    ++children;
     clients.Started(pid, key);
-    if (stress.Update(children)) AnnounceStress(stress.on(), children, limit, clients, policy, verbosity);
     if (verbosity >= 2) LogLine("start").Add("pid", static_cast<long long>(pid)).Add("children", children).Emit();
   }
 }

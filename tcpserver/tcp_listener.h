@@ -11,6 +11,7 @@
 #include "fd.h"
 #include "result.h"
 #include "tcpserver/queue_helper_pool.h"
+#include "tcpserver/smtpd_worker_pool.h"
 
 namespace ms::smtpd {
 
@@ -37,9 +38,13 @@ struct ConnectionPolicy {
 // 1 and 2 log when the limit is reached.  With a pool, each connection
 // also gets a socket to one of its queue helpers (-1 when none could be
 // had): serve(connection, helper_socket).  A client over policy's limits
-// gets a 421 from the listener itself and no child.  Returns the exit code.
+// gets a 421 from the listener itself and no child.  With workers
+// (SMTPD_WORKERS.md) a connection is handed to a pooled session worker
+// instead of a fork, serve is not used, and the workers' queue helpers
+// come from pool when they ask.  Returns the exit code.
 int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
-                  const ConnectionPolicy& policy, const std::function<void(int, int)>& serve);
+                  const ConnectionPolicy& policy, const std::function<void(int, int)>& serve,
+                  SmtpdWorkerPool* workers = nullptr);
 
 }  // namespace ms::smtpd
 

@@ -63,4 +63,15 @@ Status TakeConnectionIdentity() {
   return Ok{};
 }
 
+Status TakeWorkerIdentity() {
+  uid_t r, e, s;
+  if (::getresuid(&r, &e, &s) != 0) return MakeError("getresuid failed");
+  if (r == e && e == s) return Ok{};
+  if (::setresuid(e, e, e) != 0) return MakeError(std::string("setresuid: ") + std::strerror(errno));
+  uid_t r2, e2, s2;
+  if (::getresuid(&r2, &e2, &s2) != 0 || r2 != e || e2 != e || s2 != e || ::setuid(r) == 0)
+    return MakeError("the identity switch did not take");
+  return Ok{};
+}
+
 }  // namespace ms::smtpd

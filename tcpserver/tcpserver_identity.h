@@ -27,6 +27,12 @@ Status TakeServerIdentity(const TcpServerOptions& options, const std::string& qu
 // listener is one user.
 Status TakeConnectionIdentity();
 
+// In a pooled session worker (SMTPD_WORKERS.md), first thing: the
+// session user as its real, effective and saved uid — it never forks a
+// helper itself, so it keeps nothing of the queue owner.  Nothing to do
+// when the listener is one user.
+Status TakeWorkerIdentity();
+
 }  // namespace ms::smtpd
 
 #endif  // MAILSUITE_SMTPD_TCPSERVER_IDENTITY_H_

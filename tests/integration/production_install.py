@@ -272,6 +272,11 @@ def smtp_session_and_pop3():
             facts["submission_bad_auth"] = e.smtp_code
         code, _ = s.login(f"bob@{ME}", "bobs secret")
         facts["submission_auth"] = code
+        # In a transaction: a session worker leases its queue helper at
+        # MAIL (tcpserver/SMTPD_WORKERS.md), so both show up.
+        s.mail(f"bob@{ME}")
+        snapshot("submission transaction")
+        s.rset()
     pop = poplib.POP3("127.0.0.1", 110, timeout=20)
     try:
         pop.stls(context=ctx)

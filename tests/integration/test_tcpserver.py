@@ -92,6 +92,16 @@ def inst():
     shutil.rmtree(d, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def one_process_per_connection(request):
+    """This file tests the child forked for each connection (qmail's
+    shape, control/smtpdmaxuse 1); the pooled session workers, the
+    default, are tested in test_smtpd_workers.py.  Only here: files that
+    import `inst` run under the default."""
+    if "inst" in request.fixturenames:
+        request.getfixturevalue("inst").root.set("smtpdmaxuse", "1")
+
+
 def log_has(p, pattern, timeout=10):
     """Waits for a line of p's log matching pattern; returns the match."""
     return wait_for(lambda: re.search(pattern, p.log(), re.M), timeout=timeout,
