@@ -90,8 +90,14 @@ int ServeOne(int connection, const TcpServerOptions& options) {
   UniqueFd owned(connection);
   if (int code = PrepareConnection(connection, options); code >= 0) return code;
   int filter_socket = -1;
-  if (::fcntl(kWorkerFilterControl, F_GETFD) >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE")))
-    filter_socket = JoinFilterPool(kWorkerFilterControl).release();
+  if (::fcntl(kWorkerFilterControl, F_GETFD) >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE"))) {
+    // The filter pool's workers hand clean mail to this session's queue
+    // helper (filter/FILTER_POOL.md "Hand-off to the queue"), so with the
+    // filter the helper is leased at connect, not at MAIL, and goes to the
+    // pool only: smtpd's code never holds it.
+    UniqueFd helper = AskForHelper();
+    filter_socket = JoinFilterPool(kWorkerFilterControl, helper.get()).release();
+  }
   if (::dup2(connection, 0) != 0 || ::dup2(connection, 1) != 1) return 111;
   owned.reset();
   std::vector<std::string> args = options.program;
