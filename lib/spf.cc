@@ -1,0 +1,413 @@
+#include "spf.h"
+
+#include <algorithm>
+
+#include "spf_macro.h"
+#include "spf_record.h"
+
+namespace ms::spf {
+
+namespace {
+
+constexpr int kMaxLookups = 10;    // section 4.6.4
+constexpr int kMaxVoidLookups = 2;  // section 4.6.4
+constexpr size_t kMaxMxNames = 10;  // section 4.6.4
+constexpr size_t kMaxPtrNames = 10;  // section 4.6.4
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+std::string LowerCopy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+// A name DNS can carry: labels of 1..63 octets, 253 in all.
+bool IsQueryableName(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  size_t label = 0;
+  for (char c : name) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0;
+}
+
+// Section 4.3: a domain check_host() can work on: queryable and with at
+// least two labels.
+bool IsCheckableDomain(std::string_view name) {
+  return IsQueryableName(name) && name.find('.') != std::string_view::npos;
+}
+
+bool InNetwork(const IpAddress& ip, const IpAddress& network, int prefix) {
+  if (ip.v6 != network.v6) return false;
+  int bits = ip.v6 ? 128 : 32;
+  if (prefix > bits) prefix = bits;
+  for (int i = 0; i < prefix; ++i) {
+    int byte = i / 8, bit = 7 - i % 8;
+    if (((ip.bytes[byte] >> bit) & 1) != ((network.bytes[byte] >> bit) & 1)) return false;
+  }
+  return true;
+}
+
+// Ends the evaluation with temperror or permerror (an exception only
+// inside this file: every limit and error unwinds the include chain).
+struct Abort {
+  Result result;
+  std::string problem;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Request& request, Resolver& resolver, Outcome* outcome)
+      : request_(request), resolver_(resolver), outcome_(outcome) {
+    ip_ = request.ip.Unmapped();
+  }
+
+  void SetIdentity(const std::string& sender, const std::string& local, const std::string& domain) {
+    values_.sender = sender;
+    values_.local_part = local;
+    values_.sender_domain = domain;
+    values_.ip = ip_;
+    values_.helo = request_.helo;
+    values_.receiver = request_.receiver;
+    values_.now = request_.now;
+    values_.validated_name = [this] { return ValidatedName(); };
+  }
+
+  // check_host(): the result for domain; top is false inside include.
+  Result CheckHost(const std::string& domain, bool top, std::string* mechanism) {
+    if (!IsCheckableDomain(domain)) {
+      if (top) outcome_->problem = "malformed domain '" + domain.substr(0, 100) + "'";
+      return Result::kNone;
+    }
+    Answer txt = Query(domain, dns::Type::kTxt, true);
+    std::vector<std::string> records;
+    for (const std::string& t : txt.texts)
+      if (IsSpfRecordText(t)) records.push_back(t);
+    if (records.empty()) {
+      if (top) outcome_->problem = "no SPF record at " + domain;
+      return Result::kNone;
+    }
+    if (records.size() > 1) throw Abort{Result::kPermError, "more than one SPF record at " + domain};
+    Record record;
+    std::string error;
+    if (!ParseRecord(records[0], &record, &error)) throw Abort{Result::kPermError, error + " (record at " + domain + ")"};
+
+    for (const Mechanism& m : record.mechanisms) {
+      if (Matches(m, domain)) {
+        *mechanism = m.text;
+        Result r = QualifierResult(m.qualifier);
+        if (r == Result::kFail && top && record.has_exp) outcome_->explanation = Explanation(record.exp, domain);
+        return r;
+      }
+    }
+    if (record.has_redirect) {
+      CountLookup();
+      std::string target = ExpandDomain(record.redirect, domain);
+      Result r = CheckHost(target, top, mechanism);
+      if (r == Result::kNone) throw Abort{Result::kPermError, "redirect to " + target + ", which has no SPF record"};
+      return r;
+    }
+    mechanism->clear();
+    return Result::kNeutral;
+  }
+
+ private:
+  static Result QualifierResult(Qualifier q) {
+    switch (q) {
+      case Qualifier::kPass: return Result::kPass;
+      case Qualifier::kFail: return Result::kFail;
+      case Qualifier::kSoftFail: return Result::kSoftFail;
+      case Qualifier::kNeutral: return Result::kNeutral;
+    }
+    return Result::kNeutral;
+  }
+
+  void CountLookup() {
+    if (++outcome_->lookups > kMaxLookups) throw Abort{Result::kPermError, "more than 10 DNS-querying terms"};
+  }
+
+  // One query of the evaluation.  A temporary failure ends it with
+  // temperror; NXDOMAIN or no records is a void lookup when count_void.
+  // A name DNS cannot carry is answered "no records" without a query.
+  Answer Query(const std::string& name, dns::Type type, bool count_void) {
+    Answer a;
+    if (!IsQueryableName(name)) {
+      a.status = dns::Status::kNotFound;
+      return a;
+    }
+    a = resolver_.Query(name, type);
+    if (a.status == dns::Status::kTemporary) throw Abort{Result::kTempError, "DNS failure looking up " + name};
+    bool empty = a.status == dns::Status::kNotFound ||
+                 (a.texts.empty() && a.addresses.empty() && a.names.empty());
+    if (empty && count_void && ++outcome_->void_lookups > kMaxVoidLookups)
+      throw Abort{Result::kPermError, "more than 2 void DNS lookups"};
+    return a;
+  }
+
+  std::string ExpandDomain(const std::string& spec, const std::string& current) {
+    if (spec.empty()) return current;
+    values_.domain = current;
+    std::string out, error;
+    if (!ExpandMacroString(spec, MacroUse::kDomainSpec, values_, &out, &error))
+      throw Abort{Result::kPermError, error};
+    out = TruncateDomain(std::move(out));
+    if (out.empty()) throw Abort{Result::kPermError, "domain-spec '" + spec.substr(0, 100) + "' expands to nothing"};
+    return out;
+  }
+
+  dns::Type AddressType() const { return ip_.v6 ? dns::Type::kAaaa : dns::Type::kA; }
+
+  bool AnyInNetwork(const std::vector<IpAddress>& addresses, const Mechanism& m) const {
+    int prefix = ip_.v6 ? m.cidr6 : m.cidr4;
+    for (const IpAddress& a : addresses)
+      if (InNetwork(ip_, a, prefix)) return true;
+    return false;
+  }
+
+  bool Matches(const Mechanism& m, const std::string& domain) {
+    switch (m.kind) {
+      case MechanismKind::kAll: return true;
+      case MechanismKind::kIp4: return !ip_.v6 && InNetwork(ip_, m.network, m.cidr4);
+      case MechanismKind::kIp6: return ip_.v6 && InNetwork(ip_, m.network, m.cidr6);
+      case MechanismKind::kInclude: {
+        CountLookup();
+        std::string target = ExpandDomain(m.domain_spec, domain);
+        std::string inner;
+        Result r = CheckHost(target, false, &inner);
+        switch (r) {
+          case Result::kPass: return true;
+          case Result::kFail: case Result::kSoftFail: case Result::kNeutral: return false;
+          case Result::kTempError: throw Abort{Result::kTempError, "include:" + target};
+          case Result::kPermError: throw Abort{Result::kPermError, "include:" + target};
+          case Result::kNone: throw Abort{Result::kPermError, "include:" + target + " has no SPF record"};
+        }
+        return false;
+      }
+      case MechanismKind::kA: {
+        CountLookup();
+        std::string target = ExpandDomain(m.domain_spec, domain);
+        return AnyInNetwork(Query(target, AddressType(), true).addresses, m);
+      }
+      case MechanismKind::kMx: {
+        CountLookup();
+        std::string target = ExpandDomain(m.domain_spec, domain);
+        Answer mx = Query(target, dns::Type::kMx, true);
+        if (mx.names.size() > kMaxMxNames) throw Abort{Result::kPermError, "more than 10 MX names at " + target};
+        bool matched = false;
+        for (const std::string& name : mx.names) {
+          if (name.empty()) continue;  // null MX (RFC 7505)
+          if (AnyInNetwork(Query(name, AddressType(), true).addresses, m)) {
+            matched = true;
+            break;
+          }
+        }
+        return matched;
+      }
+      case MechanismKind::kPtr: {
+        CountLookup();
+        std::string target = LowerCopy(ExpandDomain(m.domain_spec, domain));
+        for (const std::string& name : ValidatedNames()) {
+          std::string n = LowerCopy(name);
+          if (n == target || (n.size() > target.size() && n.compare(n.size() - target.size(), target.size(), target) == 0 &&
+                              n[n.size() - target.size() - 1] == '.'))
+            return true;
+        }
+        return false;
+      }
+      case MechanismKind::kExists: {
+        CountLookup();
+        std::string target = ExpandDomain(m.domain_spec, domain);
+        return !Query(target, dns::Type::kA, true).addresses.empty();
+      }
+    }
+    return false;
+  }
+
+  // Section 5.5: the client's PTR names (the first 10) whose addresses
+  // include it.  A DNS failure on the PTR lookup means no names, on a
+  // name's address lookup that name is skipped (not temperror).
+  const std::vector<std::string>& ValidatedNames() {
+    if (validated_done_) return validated_;
+    validated_done_ = true;
+    std::string reverse = DottedIp(ip_);
+    std::string ptr_name;
+    for (size_t end = reverse.size(); end > 0;) {
+      size_t dot = reverse.rfind('.', end - 1);
+      size_t start = dot == std::string::npos ? 0 : dot + 1;
+      ptr_name += reverse.substr(start, end - start);
+      ptr_name += '.';
+      if (dot == std::string::npos) break;
+      end = dot;
+    }
+    ptr_name += ip_.v6 ? "ip6.arpa" : "in-addr.arpa";
+    std::vector<std::string> names;
+    try {
+      names = Query(ptr_name, dns::Type::kPtr, true).names;
+    } catch (const Abort& a) {
+      if (a.result != Result::kTempError) throw;
+      return validated_;
+    }
+    if (names.size() > kMaxPtrNames) names.resize(kMaxPtrNames);
+    for (const std::string& name : names) {
+      try {
+        for (const IpAddress& a : Query(name, AddressType(), true).addresses) {
+          if (a == ip_) {
+            validated_.push_back(name);
+            break;
+          }
+        }
+      } catch (const Abort& a) {
+        if (a.result != Result::kTempError) throw;
+      }
+    }
+    return validated_;
+  }
+
+  // %{p} (section 7.3): the current domain if validated, else a
+  // validated subdomain of it, else any validated name, else "unknown".
+  std::string ValidatedName() {
+    const std::vector<std::string>& names = ValidatedNames();
+    std::string d = LowerCopy(values_.domain);
+    for (const std::string& n : names)
+      if (LowerCopy(n) == d) return n;
+    for (const std::string& n : names) {
+      std::string l = LowerCopy(n);
+      if (l.size() > d.size() + 1 && l.compare(l.size() - d.size(), d.size(), d) == 0 && l[l.size() - d.size() - 1] == '.')
+        return n;
+    }
+    return names.empty() ? std::string("unknown") : names[0];
+  }
+
+  // Section 6.2: the exp= TXT text expanded; any problem means no text.
+  std::string Explanation(const std::string& spec, const std::string& domain) {
+    try {
+      std::string target = ExpandDomain(spec, domain);
+      if (!IsQueryableName(target)) return std::string();
+      Answer a = resolver_.Query(target, dns::Type::kTxt);
+      if (a.status != dns::Status::kFound || a.texts.size() != 1) return std::string();
+      values_.domain = domain;
+      std::string out, error;
+      if (!ExpandMacroString(a.texts[0], MacroUse::kExplanation, values_, &out, &error)) return std::string();
+      // Printable text only: it goes into an SMTP reply.
+      for (char c : out)
+        if (c < 0x20 || c > 0x7e) return std::string();
+      if (out.size() > 400) out.resize(400);
+      return out;
+    } catch (const Abort&) {
+      return std::string();
+    }
+  }
+
+  const Request& request_;
+  Resolver& resolver_;
+  Outcome* outcome_;
+  IpAddress ip_;
+  MacroValues values_;
+  bool validated_done_ = false;
+  std::vector<std::string> validated_;
+};
+
+}  // namespace
+
+std::string_view ResultName(Result result) {
+  switch (result) {
+    case Result::kNone: return "none";
+    case Result::kNeutral: return "neutral";
+    case Result::kPass: return "pass";
+    case Result::kFail: return "fail";
+    case Result::kSoftFail: return "softfail";
+    case Result::kTempError: return "temperror";
+    case Result::kPermError: return "permerror";
+  }
+  return "none";
+}
+
+Outcome Check(const Request& request, Resolver& resolver) {
+  Outcome outcome;
+  std::string local, domain;
+  if (request.sender.empty()) {
+    outcome.identity = "helo";
+    local = "postmaster";
+    domain = request.helo;
+  } else {
+    outcome.identity = "mailfrom";
+    size_t at = request.sender.rfind('@');
+    if (at == std::string::npos) {
+      local = request.sender;
+      domain = request.helo;
+    } else {
+      local = request.sender.substr(0, at);
+      domain = request.sender.substr(at + 1);
+    }
+    if (local.empty()) local = "postmaster";
+  }
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  outcome.checked = local + "@" + domain;
+  outcome.domain = domain;
+  Evaluator evaluator(request, resolver, &outcome);
+  evaluator.SetIdentity(outcome.checked, local, domain);
+  try {
+    outcome.result = evaluator.CheckHost(domain, true, &outcome.mechanism);
+  } catch (const Abort& a) {
+    outcome.result = a.result;
+    outcome.problem = a.problem;
+    outcome.mechanism.clear();
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------- DNS
+
+DnsResolver::DnsResolver(int64_t query_timeout_ms, Deadline deadline)
+    : query_timeout_ms_(query_timeout_ms), deadline_(deadline) {}
+
+Answer DnsResolver::Query(std::string_view name, dns::Type type) {
+  auto key = std::make_pair(LowerCopy(name), static_cast<int>(type));
+  auto cached = cache_.find(key);
+  if (cached != cache_.end()) return cached->second;
+  Answer answer;
+  std::string wire = dns::WireFromDotted(name);
+  if (wire.empty()) {
+    answer.status = dns::Status::kNotFound;
+    return answer;
+  }
+  dns::Lookups lookups(query_timeout_ms_);
+  const dns::Reply& reply = lookups.Wait(lookups.StartWire(wire, type), deadline_);
+  if (!reply.answered) return answer;  // kTemporary, not cached
+  std::vector<dns::Record> records;
+  std::string final_name;
+  if (!dns::ReadRecords(reply.packet, wire, type, &records, &final_name)) return answer;
+  if (type == dns::Type::kMx)
+    std::stable_sort(records.begin(), records.end(),
+                     [](const dns::Record& a, const dns::Record& b) { return a.preference < b.preference; });
+  for (const dns::Record& r : records) {
+    switch (type) {
+      case dns::Type::kTxt: {
+        std::string text;
+        for (const std::string& s : r.strings) text += s;
+        answer.texts.push_back(std::move(text));
+        break;
+      }
+      case dns::Type::kA:
+        if (r.data.size() == 4) answer.addresses.push_back(IpAddress::V4(r.data.data()));
+        break;
+      case dns::Type::kAaaa:
+        if (r.data.size() == 16) answer.addresses.push_back(IpAddress::V6(r.data.data()));
+        break;
+      case dns::Type::kMx:
+      case dns::Type::kPtr: answer.names.push_back(dns::DottedFromWire(r.name)); break;
+      default: break;
+    }
+  }
+  answer.status = records.empty() || reply.no_such_name ? dns::Status::kNotFound : dns::Status::kFound;
+  cache_[key] = answer;
+  return answer;
+}
+
+}  // namespace ms::spf
