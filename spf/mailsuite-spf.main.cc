@@ -20,6 +20,7 @@
 #include "fd.h"
 #include "received_spf.h"
 #include "spf.h"
+#include "version.h"
 
 namespace {
 
@@ -48,6 +49,7 @@ int ExitCode(ms::spf::Result r) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ms::ExitIfVersionRequest(argc, argv, "mailsuite-spf");
   std::string receiver;
   int opt;
   while ((opt = getopt(argc, argv, "r:")) != -1) {
