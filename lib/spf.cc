@@ -199,20 +199,19 @@ class Evaluator {
         std::string target = ExpandDomain(m.domain_spec, domain);
         Answer mx = Query(target, dns::Type::kMx, true);
         if (mx.names.size() > kMaxMxNames) throw Abort{Result::kPermError, "more than 10 MX names at " + target};
-        bool matched = false;
+        // Every name's addresses first, then the match (as pyspf: the
+        // same lookups, so the same void count, whichever name matches).
+        std::vector<IpAddress> addresses;
         for (const std::string& name : mx.names) {
           if (name.empty()) continue;  // null MX (RFC 7505)
-          if (AnyInNetwork(Query(name, AddressType(), true).addresses, m)) {
-            matched = true;
-            break;
-          }
+          for (const IpAddress& a : Query(name, AddressType(), true).addresses) addresses.push_back(a);
         }
-        return matched;
+        return AnyInNetwork(addresses, m);
       }
       case MechanismKind::kPtr: {
         CountLookup();
         std::string target = LowerCopy(ExpandDomain(m.domain_spec, domain));
-        for (const std::string& name : ValidatedNames()) {
+        for (const std::string& name : ValidatedNames()) {  // looked up again for each ptr term
           std::string n = LowerCopy(name);
           if (n == target || (n.size() > target.size() && n.compare(n.size() - target.size(), target.size(), target) == 0 &&
                               n[n.size() - target.size() - 1] == '.'))
@@ -232,9 +231,8 @@ class Evaluator {
   // Section 5.5: the client's PTR names (the first 10) whose addresses
   // include it.  A DNS failure on the PTR lookup means no names, on a
   // name's address lookup that name is skipped (not temperror).
-  const std::vector<std::string>& ValidatedNames() {
-    if (validated_done_) return validated_;
-    validated_done_ = true;
+  std::vector<std::string> ValidatedNames() {
+    std::vector<std::string> validated;
     std::string reverse = DottedIp(ip_);
     std::string ptr_name;
     for (size_t end = reverse.size(); end > 0;) {
@@ -251,14 +249,14 @@ class Evaluator {
       names = Query(ptr_name, dns::Type::kPtr, true).names;
     } catch (const Abort& a) {
       if (a.result != Result::kTempError) throw;
-      return validated_;
+      return validated;
     }
     if (names.size() > kMaxPtrNames) names.resize(kMaxPtrNames);
     for (const std::string& name : names) {
       try {
         for (const IpAddress& a : Query(name, AddressType(), true).addresses) {
           if (a == ip_) {
-            validated_.push_back(name);
+            validated.push_back(name);
             break;
           }
         }
@@ -266,13 +264,17 @@ class Evaluator {
         if (a.result != Result::kTempError) throw;
       }
     }
-    return validated_;
+    return validated;
   }
 
   // %{p} (section 7.3): the current domain if validated, else a
   // validated subdomain of it, else any validated name, else "unknown".
   std::string ValidatedName() {
-    const std::vector<std::string>& names = ValidatedNames();
+    if (!p_names_done_) {  // once per evaluation
+      p_names_ = ValidatedNames();
+      p_names_done_ = true;
+    }
+    const std::vector<std::string>& names = p_names_;
     std::string d = LowerCopy(values_.domain);
     for (const std::string& n : names)
       if (LowerCopy(n) == d) return n;
@@ -309,8 +311,8 @@ class Evaluator {
   Outcome* outcome_;
   IpAddress ip_;
   MacroValues values_;
-  bool validated_done_ = false;
-  std::vector<std::string> validated_;
+  bool p_names_done_ = false;
+  std::vector<std::string> p_names_;
 };
 
 }  // namespace
