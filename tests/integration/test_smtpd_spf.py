@@ -5,16 +5,17 @@ scripted DNS server (dnslib) on 127.0.0.53, raw SMTP and smtplib as
 clients.  Per level: which SPF results are refused at RCPT with which
 reply, that postmaster of a local domain is still accepted, that the
 Received-SPF field is the message's first header line (above smtpd's
-Received:), RELAYCLIENT exempt, SPFBEHAVIOR from tcprules, and the
+Received:), RELAYCLIENT and AUTH clients (swaks) exempt, SPFBEHAVIOR from tcprules, and the
 counts mailsuite-stats takes from smtpd's spf log lines."""
 import re
 import smtplib
+import subprocess
 
 import pytest
 
 from conftest import prog, run
 from dnsserver import DnsServer
-from smtpd_support import Smtpd, recorder  # noqa: F401  (fixture)
+from smtpd_support import RawClient, Smtpd, recorder  # noqa: F401  (fixture)
 
 DNS_IP = "127.0.0.53"
 
@@ -207,3 +208,30 @@ def test_stats_count_spf_results(root, recorder, dns):
     assert re.search(r"^  rejected:.* spf=2\b", out.stdout.decode(), re.M), out.stdout
     prom = run([prog("mailsuite-stats"), "-P", "all", "-p", str(s.server.log_path)], env=root.env)
     assert 'mailsuite_spf_total{result="fail"} 2' in prom.stdout.decode(), prom.stdout
+
+
+def test_authenticated_client_is_never_checked(root, recorder, dns):
+    from tls_support import TlsSmtpd, Users, install_cert
+    root.set("rcpthosts", "example.test")
+    root.set("spfbehavior", "6")
+    install_cert(root)
+    users = Users(root, {"alice@example.test": "wonder land"})
+    try:
+        server = TlsSmtpd(root, recorder)
+        r = subprocess.run(["swaks", "--server", f"127.0.0.1:{server.port}", "--ehlo", "client.example",
+                            "--from", "joe@fail.test", "--to", "u@example.test", "--timeout", "20",
+                            "--tls", "--auth", "PLAIN", "--auth-user", "alice@example.test",
+                            "--auth-password", "wonder land"], capture_output=True, timeout=60)
+        assert r.returncode == 0, r.stdout.decode(errors="replace")
+    finally:
+        users.remove()
+    (message, sender, _), = recorder.queued()
+    assert sender == "joe@fail.test"
+    assert b"Received-SPF" not in message
+    assert "smtpd: spf " not in server.log()
+    # the same sender unauthenticated is refused at this level
+    c = RawClient(server.port)
+    c.cmd("EHLO client.example")
+    assert c.cmd("MAIL FROM:<joe@fail.test>").startswith("250")
+    assert c.cmd("RCPT TO:<u@example.test>").startswith("550 5.7.23")
+    c.close()
