@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "address.h"
 #include "spf_macro.h"
 #include "spf_record.h"
 
@@ -13,14 +14,6 @@ constexpr int kMaxLookups = 10;    // section 4.6.4
 constexpr int kMaxVoidLookups = 2;  // section 4.6.4
 constexpr size_t kMaxMxNames = 10;  // section 4.6.4
 constexpr size_t kMaxPtrNames = 10;  // section 4.6.4
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 // A name DNS can carry: labels of 1..63 octets, 253 in all.
 bool IsQueryableName(std::string_view name) {
@@ -210,9 +203,9 @@ class Evaluator {
       }
       case MechanismKind::kPtr: {
         CountLookup();
-        std::string target = LowerCopy(ExpandDomain(m.domain_spec, domain));
+        std::string target = LowerCase(ExpandDomain(m.domain_spec, domain));
         for (const std::string& name : ValidatedNames()) {  // looked up again for each ptr term
-          std::string n = LowerCopy(name);
+          std::string n = LowerCase(name);
           if (n == target || (n.size() > target.size() && n.compare(n.size() - target.size(), target.size(), target) == 0 &&
                               n[n.size() - target.size() - 1] == '.'))
             return true;
@@ -275,11 +268,11 @@ class Evaluator {
       p_names_done_ = true;
     }
     const std::vector<std::string>& names = p_names_;
-    std::string d = LowerCopy(values_.domain);
+    std::string d = LowerCase(values_.domain);
     for (const std::string& n : names)
-      if (LowerCopy(n) == d) return n;
+      if (LowerCase(n) == d) return n;
     for (const std::string& n : names) {
-      std::string l = LowerCopy(n);
+      std::string l = LowerCase(n);
       if (l.size() > d.size() + 1 && l.compare(l.size() - d.size(), d.size(), d) == 0 && l[l.size() - d.size() - 1] == '.')
         return n;
     }
@@ -362,54 +355,6 @@ Outcome Check(const Request& request, Resolver& resolver) {
     outcome.mechanism.clear();
   }
   return outcome;
-}
-
-// ---------------------------------------------------------------- DNS
-
-DnsResolver::DnsResolver(int64_t query_timeout_ms, Deadline deadline)
-    : query_timeout_ms_(query_timeout_ms), deadline_(deadline) {}
-
-Answer DnsResolver::Query(std::string_view name, dns::Type type) {
-  auto key = std::make_pair(LowerCopy(name), static_cast<int>(type));
-  auto cached = cache_.find(key);
-  if (cached != cache_.end()) return cached->second;
-  Answer answer;
-  std::string wire = dns::WireFromDotted(name);
-  if (wire.empty()) {
-    answer.status = dns::Status::kNotFound;
-    return answer;
-  }
-  dns::Lookups lookups(query_timeout_ms_);
-  const dns::Reply& reply = lookups.Wait(lookups.StartWire(wire, type), deadline_);
-  if (!reply.answered) return answer;  // kTemporary, not cached
-  std::vector<dns::Record> records;
-  std::string final_name;
-  if (!dns::ReadRecords(reply.packet, wire, type, &records, &final_name)) return answer;
-  if (type == dns::Type::kMx)
-    std::stable_sort(records.begin(), records.end(),
-                     [](const dns::Record& a, const dns::Record& b) { return a.preference < b.preference; });
-  for (const dns::Record& r : records) {
-    switch (type) {
-      case dns::Type::kTxt: {
-        std::string text;
-        for (const std::string& s : r.strings) text += s;
-        answer.texts.push_back(std::move(text));
-        break;
-      }
-      case dns::Type::kA:
-        if (r.data.size() == 4) answer.addresses.push_back(IpAddress::V4(r.data.data()));
-        break;
-      case dns::Type::kAaaa:
-        if (r.data.size() == 16) answer.addresses.push_back(IpAddress::V6(r.data.data()));
-        break;
-      case dns::Type::kMx:
-      case dns::Type::kPtr: answer.names.push_back(dns::DottedFromWire(r.name)); break;
-      default: break;
-    }
-  }
-  answer.status = records.empty() || reply.no_such_name ? dns::Status::kNotFound : dns::Status::kFound;
-  cache_[key] = answer;
-  return answer;
 }
 
 }  // namespace ms::spf

@@ -8,20 +8,18 @@
 // ptr or %{p}.  Past a limit the result is permerror.  An include loop
 // ends at the lookup limit.
 //
-// DNS goes through a Resolver: DnsResolver is the real one (lib/dns_lookup,
-// libowfat's dns_transmit with $DNSCACHEIP), tests give their own.
+// DNS goes through a Resolver: DnsResolver (spf_dns.h) is the real one
+// (lib/dns_lookup, libowfat's dns_transmit with $DNSCACHEIP), tests give
+// their own.
 #ifndef MAILSUITE_LIB_SPF_H_
 #define MAILSUITE_LIB_SPF_H_
 
 #include <cstdint>
 #include <ctime>
-#include <map>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include "deadline.h"
 #include "dns_lookup.h"
 #include "ip_address.h"
 
@@ -45,20 +43,6 @@ class Resolver {
   virtual ~Resolver() = default;
   // type is kTxt, kA, kAaaa, kMx or kPtr; name dotted.
   virtual Answer Query(std::string_view name, dns::Type type) = 0;
-};
-
-// The real DNS: each query bounded by the per-query timeout and all of
-// them by the deadline (then kTemporary).  Answers are cached for the
-// life of the object (one evaluation), as section 4.6.4 allows.
-class DnsResolver : public Resolver {
- public:
-  DnsResolver(int64_t query_timeout_ms, Deadline deadline);
-  Answer Query(std::string_view name, dns::Type type) override;
-
- private:
-  int64_t query_timeout_ms_;
-  Deadline deadline_;
-  std::map<std::pair<std::string, int>, Answer> cache_;
 };
 
 struct Request {

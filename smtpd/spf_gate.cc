@@ -5,6 +5,7 @@
 #include "ip_address.h"
 #include "log.h"
 #include "received_spf.h"
+#include "spf_dns.h"
 #include "smtpd/config.h"
 
 namespace ms::smtpd {

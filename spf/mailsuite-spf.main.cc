@@ -20,6 +20,7 @@
 #include "fd.h"
 #include "received_spf.h"
 #include "spf.h"
+#include "spf_dns.h"
 #include "version.h"
 
 namespace {
