@@ -30,10 +30,14 @@ bool IsQueryableName(std::string_view name) {
   return label > 0;
 }
 
-// Section 4.3: a domain check_host() can work on: queryable and with at
-// least two labels.
+// Section 4.3: a domain check_host() can work on: queryable, with at
+// least two labels, not an address literal or a dotted quad (a HELO of
+// "[192.0.2.1]" or "192.0.2.1" has no SPF record to look for).
 bool IsCheckableDomain(std::string_view name) {
-  return IsQueryableName(name) && name.find('.') != std::string_view::npos;
+  if (!IsQueryableName(name) || name.find('.') == std::string_view::npos) return false;
+  if (name.find_first_of("[]:") != std::string_view::npos) return false;
+  std::string_view top = name.substr(name.rfind('.') + 1);
+  return top.find_first_not_of("0123456789") != std::string_view::npos;
 }
 
 bool InNetwork(const IpAddress& ip, const IpAddress& network, int prefix) {

@@ -260,7 +260,11 @@ TEST_CASE("spf check: the HELO identity for the null sender", "[spf]") {
   CHECK(o.identity == "helo");
   CHECK(o.checked == "postmaster@mx.example.org");
   CHECK(Run(dns, "192.0.2.26", "", "mx.example.org").result == Result::kFail);
+  size_t before = dns.queries.size();
   CHECK(Run(dns, "192.0.2.26", "", "[192.0.2.26]").result == Result::kNone);
+  CHECK(Run(dns, "192.0.2.26", "", "192.0.2.26").result == Result::kNone);
+  CHECK(Run(dns, "192.0.2.26", "", "[IPv6:2001:db8::1]").result == Result::kNone);
+  CHECK(dns.queries.size() == before);  // nothing to look up
   // An empty local part is postmaster (section 4.3).
   dns.Txt("l.example", {"v=spf1 exists:%{l}.users.l.example -all"});
   dns.A("postmaster.users.l.example", "127.0.0.2");
