@@ -90,6 +90,8 @@ void Stats::AddLine(std::string_view line) {
     } else if (ev == "refused") {
       std::string_view category = record->Get("category");
       ++p.rejected[category.empty() ? RefusalReason(record->Get("reason")) : std::string(category)];
+    } else if (ev == "spf") {
+      ++p.spf[std::string(record->Get("result"))];
     } else if (ev == "end" && record->Get("reason") == "refusela") {
       ++p.rejected["load"];
     }
@@ -141,6 +143,7 @@ PeriodCounts Stats::Total() const {
     }
     for (const auto& [reason, n] : p.rejected) total.rejected[reason] += n;
     for (const auto& [what, n] : p.filtered) total.filtered[what] += n;
+    for (const auto& [result, n] : p.spf) total.spf[result] += n;
     total.bounces += p.bounces;
     total.double_bounces += p.double_bounces;
   }
@@ -171,6 +174,10 @@ std::string Stats::Text() const {
     if (!p.filtered.empty()) {
       out += "\n  filter:";
       for (const auto& [what, n] : p.filtered) out += " " + what + "=" + std::to_string(n);
+    }
+    if (!p.spf.empty()) {
+      out += "\n  spf:";
+      for (const auto& [result, n] : p.spf) out += " " + result + "=" + std::to_string(n);
     }
     out += "\n  bounces " + std::to_string(p.bounces) + ", double bounces " +
            std::to_string(p.double_bounces) + "\n";
@@ -209,6 +216,12 @@ std::string Stats::Prometheus() const {
     std::string label;
     for (char ch : what) label += (ch == '"' || ch == '\\') ? '_' : ch;
     sample("mailsuite_filter_total", "verdict=\"" + label + "\"", n);
+  }
+  family("mailsuite_spf_total", "SPF results of smtpd's checks at MAIL.");
+  for (const auto& [result, n] : t.spf) {
+    std::string label;
+    for (char ch : result) label += (ch == '"' || ch == '\\') ? '_' : ch;
+    sample("mailsuite_spf_total", "result=\"" + label + "\"", n);
   }
   family("mailsuite_bounces_total", "Bounces queued.");
   sample("mailsuite_bounces_total", "kind=\"bounce\"", t.bounces);

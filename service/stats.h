@@ -4,6 +4,8 @@
 //   rejected  by reason: relay, dnsbl:<zone>, size, badmailfrom,
 //             badrcptto, maxrcpt, syntax, bare-lf, filter, load, other
 //   deferrals per channel, bounces, double bounces, failures
+//   spf       smtpd's SPF results (its `spf` lines: pass, fail, softfail,
+//             neutral, none, temperror, permerror)
 //   filter    mailsuite-filter's verdicts other than accept, as
 //             VERDICT:SOURCE (reject:rule:3, reject:virus, reject:spam,
 //             quarantine:virus, discard:rule:2, tag:rule:5, ...)
@@ -32,6 +34,7 @@ struct PeriodCounts {
   std::map<std::string, ChannelCounts> channels;   // smtp-in, local, remote
   std::map<std::string, uint64_t> rejected;        // reason -> count
   std::map<std::string, uint64_t> filtered;        // verdict:source -> count
+  std::map<std::string, uint64_t> spf;             // smtpd's SPF result -> count
   uint64_t bounces = 0;
   uint64_t double_bounces = 0;
 };

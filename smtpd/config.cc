@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "paths.h"
+#include "smtpd/spf_gate.h"
 #include "text.h"
 #include "version.h"
 
@@ -72,6 +73,9 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
                    NumberInto("greetdelay", 0, 0, 300000, &c.greet_delay_ms)}) {
     if (!s.ok()) return s.error();
   }
+  auto spf_behavior = LoadSpfBehavior(control, env("SPFBEHAVIOR"));
+  if (!spf_behavior) return spf_behavior.error();
+  c.spf_behavior = *spf_behavior;
   auto refusela = LoadAverageLimit(control);
   if (!refusela) return refusela.error();
   c.refusela = *refusela;

@@ -34,6 +34,7 @@ struct Config {
   long tarpit_delay_seconds = 5; // tarpitdelay: the wait before each further RCPT's reply
   long greet_delay_ms = 0;       // greetdelay: silence required before the greeting; 0: none
   long max_errors = 20;          // maxerrors: 500-504 replies per session; 0: no limit
+  long spf_behavior = 0;         // spfbehavior / $SPFBEHAVIOR (smtpd/spf_gate.h)
   double refusela = 0;           // 0: never refuse
   uint64_t queue_min_free = kDefaultQueueMinFree;
   std::string queue_dir;

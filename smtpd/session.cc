@@ -70,7 +70,8 @@ const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
 }  // namespace
 
 Session::Session(const Config& config, ByteStream* transport, SinkFactory sinks, SessionHooks hooks)
-    : config_(config), transport_(transport), plain_transport_(transport), sinks_(std::move(sinks)), hooks_(std::move(hooks)) {
+    : config_(config), transport_(transport), plain_transport_(transport), sinks_(std::move(sinks)),
+      hooks_(std::move(hooks)), spf_(config, hooks_.log_fd) {
   input_.set_stream(transport);
   if (!hooks_.now) hooks_.now = [] { return ::time(nullptr); };
   if (!hooks_.sleep) {
@@ -164,6 +165,7 @@ void Session::ResetTransaction() {
   has_sender_ = false;
   sender_.clear();
   recipients_.clear();
+  spf_.Reset();
 }
 
 // greetdelay (postscreen's pre-greet test): a real client waits for the
@@ -326,6 +328,7 @@ void Session::Mail(const Command& command) {
   }
   has_sender_ = true;
   sender_ = args.path.null ? std::string() : EnvelopeAddress(args.path.mailbox);
+  spf_.AtMail(sender_, helo_, authenticated_);
   if (hooks_.transaction_started) hooks_.transaction_started();
   Reply("250 2.1.0 ok");
 }
@@ -359,6 +362,11 @@ void Session::Rcpt(const Command& command) {
     Refuse("rcpt", RcptCategory(d.verdict), command.arg, RcptRefusal(d.verdict));
     return;
   }
+  if (std::string refusal = spf_.RefusalFor(d.address); !refusal.empty()) {
+    ++rcpt_refused_;
+    Refuse("rcpt", "spf", command.arg, refusal);
+    return;
+  }
   recipients_.push_back(std::move(d.address));
   Reply("250 2.1.5 ok");
 }
@@ -390,7 +398,7 @@ Session::Step Session::Data(const Command& command) {
     end_reason_ = "write error";
     return Step::kStop;
   }
-  std::string chunk = ReceivedLine();
+  std::string chunk = spf_.Header() + ReceivedLine();  // Received-SPF first (DESIGN.md)
   DataDecoder decoder(kMaxHeaderBytes);
   const char* refusal = nullptr;
   while (!decoder.done()) {

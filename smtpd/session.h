@@ -21,6 +21,7 @@
 #include "byte_stream.h"
 #include "line_reader.h"
 #include "smtpd/message_sink.h"
+#include "smtpd/spf_gate.h"
 
 namespace ms::smtpd {
 
@@ -126,6 +127,7 @@ class Session {
   unsigned long rcpt_refused_ = 0;
   long errors_ = 0;  // 500-504 replies so far
   long rcpt_commands_ = 0;  // every RCPT of the session, accepted or not (tarpitcount)
+  SpfGate spf_;  // this transaction's SPF result (reset with it)
 };
 
 }  // namespace ms::smtpd

@@ -8,6 +8,9 @@
     srv.start(); ...; srv.stop()
 
 Point programs at it with DNSCACHEIP=127.0.0.53 (libowfat's resolver).
+DnsServer(ip, udp_limit=512) truncates (TC=1, no records, the question
+kept) UDP answers over 512 octets as a server without EDNS does, so
+clients retry over TCP.
 Names not added answer NXDOMAIN; names added without the queried type
 answer NOERROR with no records.
 """
@@ -50,6 +53,9 @@ class _Resolver(BaseResolver):
         for rtype, text in records:
             if rtype == qtype or (rtype == "CNAME" and qtype != "CNAME"):
                 reply.add_answer(*RR.fromZone(f"{qname}. 60 IN {rtype} {text}"))
+        if owner.udp_limit and handler.protocol == "udp" and len(reply.pack()) > owner.udp_limit:
+            reply.rr = []
+            reply.header.tc = 1
         return reply
 
 
@@ -59,8 +65,9 @@ class _QuietLogger(DNSLogger):
 
 
 class DnsServer:
-    def __init__(self, ip="127.0.0.53", port=53):
+    def __init__(self, ip="127.0.0.53", port=53, udp_limit=0):
         self.ip, self.port = ip, port
+        self.udp_limit = udp_limit
         self.records, self.faults, self.delays = {}, {}, {}
         self.queries = []
         self._servers = []

@@ -82,7 +82,8 @@ def section(text, title):
 # text word for word, so only its exit status is compared.)
 USAGE_PROBES = ["mailsuite-check", "mailsuite-users", "mailsuite-stats", "mailsuite-setup", "mailq",
                 "mailsuite-qread", "mailsuite-rblcheck", "mailsuite-log", "sendmail", "mailsuite-inject",
-                "mailsuite-tcpserver", "mailsuite-rblsmtpd", "mailsuite-newmrh", "mailsuite-remote"]
+                "mailsuite-tcpserver", "mailsuite-rblsmtpd", "mailsuite-newmrh", "mailsuite-remote",
+                "mailsuite-spf"]
 
 
 @pytest.mark.parametrize("program", USAGE_PROBES)

@@ -70,3 +70,21 @@ TEST_CASE("stats count the filter's verdicts", "[service][stats]") {
   CHECK(stats.Text().find("filter: quarantine:virus=1 reject:rule:1=2") != std::string::npos);
   CHECK(stats.Prometheus().find("mailsuite_filter_total{verdict=\"reject:rule:1\"} 2") != std::string::npos);
 }
+
+TEST_CASE("stats count smtpd's SPF results", "[service][stats][spf]") {
+  ms::setup::Stats stats(ms::setup::Period::kAll, {});
+  std::string t = kTen;
+  for (const std::string& line : {
+           t + "smtpd: spf ip=192.0.2.1 identity=mailfrom from=a@b.example helo=h result=pass mechanism=mx",
+           t + "smtpd: spf ip=192.0.2.2 identity=mailfrom from=a@c.example helo=h result=fail mechanism=-all",
+           t + "smtpd: spf ip=192.0.2.3 identity=helo from= helo=h.example result=fail mechanism=-all",
+           t + "smtpd: spf ip=192.0.2.4 identity=mailfrom from=a@d.example helo=h result=temperror problem=x",
+           t + "smtpd: refused ip=192.0.2.2 what=rcpt category=spf arg=<u@x> reply=\"550 5.7.23 SPF fail\"",
+       })
+    stats.AddLine(line);
+  ms::setup::PeriodCounts total = stats.Total();
+  CHECK(total.spf == std::map<std::string, uint64_t>{{"fail", 2}, {"pass", 1}, {"temperror", 1}});
+  CHECK(total.rejected["spf"] == 1);
+  CHECK(stats.Text().find("\n  spf: fail=2 pass=1 temperror=1\n") != std::string::npos);
+  CHECK(stats.Prometheus().find("mailsuite_spf_total{result=\"fail\"} 2\n") != std::string::npos);
+}
