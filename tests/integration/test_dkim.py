@@ -76,6 +76,7 @@ def test_remote_signs_and_dkimpy_verifies(rroot, zone, kind):
     assert [l for l, _ in report] == ["r", "K"], (report, log)
     assert "dkim result=signed d=src.test s=sel1" in log
     sent = sink.messages[0]["data"]
+    assert f" SIZE={len(sent)}" in sink.messages[0]["mail"]  # the signature is counted in SIZE=
     assert sent.startswith(b"DKIM-Signature: v=1; a=" + (b"rsa" if kind == "rsa" else b"ed25519") + b"-sha256; "
                            b"c=relaxed/relaxed;")
     assert b"h=from:from:subject:subject:date:date:to:to:cc:cc;" in sent
@@ -100,7 +101,12 @@ def test_star_entry_signs_with_the_from_domain(rroot, zone):
     mx(zone, "ex.test", 2)
     sink = start_sink(rroot, SmtpSink(sink_ip(2)))
     msg = MESSAGE.replace(b"alice@src.test>", b"alice@Sub.Example.test>")
-    report, log, rc = remote(rroot, "ex.test", "bounce@elsewhere.test", ["bob@ex.test"], msg, privileged=True)
+    # From a file (seekable, as a queue file is): read once to sign, again to send.
+    path = rroot.path / "message"
+    path.write_bytes(msg)
+    with open(path, "rb") as f:
+        report, log, rc = remote(rroot, "ex.test", "bounce@elsewhere.test", ["bob@ex.test"], stdin=f,
+                                 privileged=True)
     assert [l for l, _ in report] == ["r", "K"], (report, log)
     sent = sink.messages[0]["data"]
     assert b"d=sub.example.test; s=all;" in sent
