@@ -5,6 +5,7 @@
 // reports on fd 1 in qmail-remote's format (REPORT.md).  Exit 0 after a
 // report; 100 when invoked wrongly, as qmail-remote.  Log lines on fd 2.
 #include <csignal>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "control.h"
 #include "remote/delivery.h"
 #include "remote/delivery_plan.h"
+#include "remote/dkim_signing.h"
 #include "remote/resolver.h"
 #include "fd.h"
 #include "log.h"
@@ -98,6 +100,9 @@ int main(int argc, char** argv) {
   if (!config.ok()) {
     return fail_all(Outcome::kTemporary, "Unable to read control files: " + config.error().message + ". (#4.3.0)");
   }
+
+  // Signed as msremote, the only account that can read the keys.
+  SignIfConfigured(ms::Control(), sender, &*message, static_cast<int64_t>(std::time(nullptr)));
 
   config->delivery.session.tls.require_verified = ms::HostInList(host, config->tls_destinations);
   Resolver resolver(config->delivery.timeout_connect_s * 1000);

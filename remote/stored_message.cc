@@ -36,7 +36,14 @@ Result<StoredMessage> StoredMessage::Load(int fd) {
   return m;
 }
 
+void StoredMessage::Prepend(std::string header) {
+  bool last_was_cr = false;
+  ScanMessageChunk(header, &last_was_cr, &facts_);
+  prefix_ = std::move(header) + prefix_;
+}
+
 Status StoredMessage::Stream(const std::function<bool(std::string_view)>& take) {
+  if (!prefix_.empty() && !take(prefix_)) return Ok{};
   if (in_memory_) {
     for (size_t pos = 0; pos < memory_.size(); pos += kChunk) {
       if (!take(std::string_view(memory_).substr(pos, kChunk))) return Ok{};

@@ -19,6 +19,9 @@ class StoredMessage {
  public:
   static Result<StoredMessage> Load(int fd);
   const MessageFacts& facts() const { return facts_; }
+  // Puts header (e.g. a DKIM-Signature field, ending in a line end) before
+  // the message: Stream gives it first, facts() count it.
+  void Prepend(std::string header);
   // Calls take(chunk) for the message from its start, in order; stops
   // early when take returns false.  Error: reading the input failed.
   Status Stream(const std::function<bool(std::string_view)>& take);
@@ -28,6 +31,7 @@ class StoredMessage {
   MessageInput input_;
   bool in_memory_ = false;
   std::string memory_;
+  std::string prefix_;
   MessageFacts facts_;
 };
 

@@ -1,13 +1,16 @@
 // mailsuite-check [--root DIR] [--smtp HOST:PORT]
 // Is each service up, does SMTP answer 220, is the queue filesystem below
 // its space limit, is the load under refusela, how old is the oldest
-// queued message, how many the filter holds in quarantine.  Prints the
-// version, then one line per check; exit 0 all ok, 1 trouble, 2 usage.
+// queued message, how many the filter holds in quarantine, can msremote
+// read each control/dkimkeys key and does its DNS record match
+// (service/dkim_check.h).  Prints the version, then one line per check;
+// exit 0 all ok, 1 trouble, 2 usage.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "service/dkim_check.h"
 #include "service/health.h"
 #include "version.h"
 #include "text.h"
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
   verdicts.push_back(ms::setup::CheckLoad(options));
   verdicts.push_back(ms::setup::CheckQueueAge(options));
   verdicts.push_back(ms::setup::CheckQuarantine(options));
+  for (auto& v : ms::setup::CheckDkimKeys(options)) verdicts.push_back(std::move(v));
   // First, which mailsuite this is (the programs' -V says the same).
   std::printf("mailsuite %s\n", ms::Version());
   bool all_ok = true;

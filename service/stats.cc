@@ -103,6 +103,11 @@ void Stats::AddLine(std::string_view line) {
       ++p.filtered[std::string(verdict) + ":" + std::string(record->Get("source"))];
     return;
   }
+  if (prog == "mailsuite-remote" && ev == "dkim") {
+    std::string_view result = record->Get("result");
+    if (!result.empty()) ++p.dkim_signing[std::string(result)];
+    return;
+  }
   if (prog != "mailsuite-send" && prog != "send") return;
   std::string msg(record->Get("msg"));
   if (ev == "new") {
@@ -144,6 +149,7 @@ PeriodCounts Stats::Total() const {
     for (const auto& [reason, n] : p.rejected) total.rejected[reason] += n;
     for (const auto& [what, n] : p.filtered) total.filtered[what] += n;
     for (const auto& [result, n] : p.spf) total.spf[result] += n;
+    for (const auto& [what, n] : p.dkim_signing) total.dkim_signing[what] += n;
     total.bounces += p.bounces;
     total.double_bounces += p.double_bounces;
   }
@@ -178,6 +184,10 @@ std::string Stats::Text() const {
     if (!p.spf.empty()) {
       out += "\n  spf:";
       for (const auto& [result, n] : p.spf) out += " " + result + "=" + std::to_string(n);
+    }
+    if (!p.dkim_signing.empty()) {
+      out += "\n  dkim signing:";
+      for (const auto& [what, n] : p.dkim_signing) out += " " + what + "=" + std::to_string(n);
     }
     out += "\n  bounces " + std::to_string(p.bounces) + ", double bounces " +
            std::to_string(p.double_bounces) + "\n";
@@ -223,6 +233,8 @@ std::string Stats::Prometheus() const {
     for (char ch : result) label += (ch == '"' || ch == '\\') ? '_' : ch;
     sample("mailsuite_spf_total", "result=\"" + label + "\"", n);
   }
+  family("mailsuite_dkim_signing_total", "Messages mailsuite-remote sent DKIM-signed or, its key unusable, unsigned.");
+  for (const char* r : {"signed", "unsigned"}) sample("mailsuite_dkim_signing_total", std::string("result=\"") + r + "\"", t.dkim_signing[r]);
   family("mailsuite_bounces_total", "Bounces queued.");
   sample("mailsuite_bounces_total", "kind=\"bounce\"", t.bounces);
   sample("mailsuite_bounces_total", "kind=\"double\"", t.double_bounces);

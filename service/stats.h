@@ -9,6 +9,8 @@
 //   filter    mailsuite-filter's verdicts other than accept, as
 //             VERDICT:SOURCE (reject:rule:3, reject:virus, reject:spam,
 //             quarantine:virus, discard:rule:2, tag:rule:5, ...)
+//   dkim      mailsuite-remote's DKIM signing: signed, unsigned (a key
+//             that could not be used; remote/dkim_signing.h)
 // Inputs: smtpd `message`/`refused` lines, rblsmtpd's reference-format
 // block lines, send's lines (send/LOG.md), mailsuite-filter's `message`
 // lines (filter/README.md "Log"; they are in smtpd's log).
@@ -35,6 +37,7 @@ struct PeriodCounts {
   std::map<std::string, uint64_t> rejected;        // reason -> count
   std::map<std::string, uint64_t> filtered;        // verdict:source -> count
   std::map<std::string, uint64_t> spf;             // smtpd's SPF result -> count
+  std::map<std::string, uint64_t> dkim_signing;    // signed / unsigned -> count
   uint64_t bounces = 0;
   uint64_t double_bounces = 0;
 };
