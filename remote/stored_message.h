@@ -19,6 +19,9 @@ class StoredMessage {
  public:
   static Result<StoredMessage> Load(int fd);
   const MessageFacts& facts() const { return facts_; }
+  // The envelope needs SMTPUTF8 although the queue did not mark it (a
+  // non-ASCII address given on the command line).
+  void RequireSmtpUtf8() { facts_.smtputf8 = true; }
   // Calls take(chunk) for the message from its start, in order; stops
   // early when take returns false.  Error: reading the input failed.
   Status Stream(const std::function<bool(std::string_view)>& take);

@@ -72,6 +72,9 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
                    NumberInto("greetdelay", 0, 0, 300000, &c.greet_delay_ms)}) {
     if (!s.ok()) return s.error();
   }
+  auto smtputf8 = control.Number("smtputf8", 1, 0, 1);
+  if (!smtputf8) return smtputf8.error();
+  c.smtputf8 = *smtputf8 == 1;
   auto refusela = LoadAverageLimit(control);
   if (!refusela) return refusela.error();
   c.refusela = *refusela;

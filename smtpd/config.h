@@ -34,6 +34,9 @@ struct Config {
   long tarpit_delay_seconds = 5; // tarpitdelay: the wait before each further RCPT's reply
   long greet_delay_ms = 0;       // greetdelay: silence required before the greeting; 0: none
   long max_errors = 20;          // maxerrors: 500-504 replies per session; 0: no limit
+  // control/smtputf8 (default 1 there): offer SMTPUTF8 (RFC 6531).  Off
+  // in a Config built in code, so a test states that it wants it.
+  bool smtputf8 = false;
   double refusela = 0;           // 0: never refuse
   uint64_t queue_min_free = kDefaultQueueMinFree;
   std::string queue_dir;
