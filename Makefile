@@ -18,7 +18,7 @@ LD_LINE := $(shell head -n1 conf-ld)
 STATIC_PROGRAMS := $(shell head -n1 conf-static)
 PREFIX := $(shell head -n1 conf-prefix)
 B := build
-SYSLIBS := /usr/lib/libowfat.a -lssl -lcrypto -lcrypt
+SYSLIBS := /usr/lib/libowfat.a -lssl -lcrypto -lcrypt -lidn2 -lunistring
 # Static links (conf-static): mk/quiet-static.awk drops only glibc's
 # warnings about NSS/dlopen in static programs.
 QUIET_STATIC := 2> >(awk -f mk/quiet-static.awk >&2)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "utf8_address.h"
 #include "control.h"
 #include "fd.h"
 
@@ -64,7 +65,8 @@ Status CompileMoreRcptHosts(const std::string& control_dir) {
   if (!hosts) return hosts.error();
   std::vector<CdbRecord> records;
   records.reserve(hosts->size());
-  for (const auto& h : *hosts) records.push_back({LowerCase(h), ""});
+  // Internationalised domains as A-labels: smtpd looks them up so.
+  for (const auto& h : *hosts) records.push_back({ComparableDomain(h), ""});
   return WriteCdbAtomic(control.PathOf("morercpthosts.cdb"), records, 0644);
 }
 

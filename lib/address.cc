@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include "text.h"
+#include "utf8_address.h"
 
 namespace ms {
 
@@ -25,7 +26,9 @@ bool IsLetDig(unsigned char c) {
 }
 
 // Parses a local part at the start of *text, consuming it.
-bool ParseLocalPart(std::string_view* text, std::string* local, bool* quoted) {
+// With utf8, octets above 127 count as atext and qtext (RFC 6531's
+// UTF8-non-ascii); the caller has checked that they are well-formed.
+bool ParseLocalPart(std::string_view* text, std::string* local, bool* quoted, bool utf8) {
   std::string_view t = *text;
   local->clear();
   if (!t.empty() && t.front() == '"') {
@@ -38,12 +41,12 @@ bool ParseLocalPart(std::string_view* text, std::string* local, bool* quoted) {
       if (c == '\\') {
         if (i + 1 >= t.size()) return false;
         unsigned char n = static_cast<unsigned char>(t[i + 1]);
-        if (n < 32 || n > 126) return false;
+        if (n < 32 || n == 127 || (n > 127 && !utf8)) return false;
         local->push_back(static_cast<char>(n));
         i += 2;
         continue;
       }
-      if (c < 32 || c > 126) return false;
+      if (c < 32 || c == 127 || (c > 127 && !utf8)) return false;
       local->push_back(static_cast<char>(c));
       ++i;
     }
@@ -55,7 +58,7 @@ bool ParseLocalPart(std::string_view* text, std::string* local, bool* quoted) {
   bool need_atom = true;
   while (i < t.size()) {
     unsigned char c = static_cast<unsigned char>(t[i]);
-    if (IsAtext(c)) {
+    if (IsAtext(c) || (utf8 && c > 127)) {
       need_atom = false;
     } else if (c == '.' && !need_atom) {
       need_atom = true;
@@ -92,7 +95,7 @@ bool ValidIpv4(std::string_view s) {
 }
 
 // Parses a domain or address literal; returns it lower-cased.
-bool ParseDomain(std::string_view text, std::string* domain, AddressError* error) {
+bool ParseDomain(std::string_view text, std::string* domain, AddressError* error, bool utf8) {
   if (text.empty()) {
     *error = AddressError::kBadDomain;
     return false;
@@ -124,6 +127,17 @@ bool ParseDomain(std::string_view text, std::string* domain, AddressError* error
   if (text.size() > kMaxDomain) {
     *error = AddressError::kTooLong;
     return false;
+  }
+  if (utf8 && !IsAscii(text)) {
+    // An internationalised domain: valid when its A-label form is.
+    auto ascii = DomainToAscii(text);
+    auto nfc = Utf8Nfc(text);
+    if (!ascii || !nfc || !IsValidDomain(*ascii)) {
+      *error = AddressError::kBadDomain;
+      return false;
+    }
+    *domain = LowerCase(*nfc);
+    return true;
   }
   if (!IsValidDomain(text)) {
     *error = AddressError::kBadDomain;
@@ -165,7 +179,7 @@ bool LocalPartNeedsQuoting(std::string_view local) {
   std::string_view t = local;
   std::string decoded;
   bool quoted = false;
-  return !(ParseLocalPart(&t, &decoded, &quoted) && t.empty() && !quoted);
+  return !(ParseLocalPart(&t, &decoded, &quoted, true) && t.empty() && !quoted);
 }
 
 std::string Mailbox::ToString() const {
@@ -187,11 +201,25 @@ std::string Mailbox::ToString() const {
   return out;
 }
 
-Result<Mailbox> ParseMailbox(std::string_view text, bool allow_no_domain, AddressError* error) {
+namespace {
+
+// With SMTPUTF8 the whole text must be well-formed UTF-8 before any
+// syntax rule sees it; without, an octet above 127 fails those rules.
+bool CheckUtf8(std::string_view text, bool allow_utf8, AddressError* error) {
+  if (!allow_utf8 || IsAscii(text) || IsCleanUtf8(text)) return true;
+  *error = AddressError::kBadUtf8;
+  return false;
+}
+
+}  // namespace
+
+Result<Mailbox> ParseMailbox(std::string_view text, bool allow_no_domain, AddressError* error,
+                             bool allow_utf8) {
   *error = AddressError::kNone;
+  if (!CheckUtf8(text, allow_utf8, error)) return MakeError("address is not well-formed UTF-8");
   Mailbox mailbox;
   std::string_view rest = text;
-  if (!ParseLocalPart(&rest, &mailbox.local, &mailbox.quoted)) {
+  if (!ParseLocalPart(&rest, &mailbox.local, &mailbox.quoted, allow_utf8)) {
     *error = AddressError::kSyntax;
     return MakeError("malformed local part");
   }
@@ -209,7 +237,7 @@ Result<Mailbox> ParseMailbox(std::string_view text, bool allow_no_domain, Addres
     return MakeError("unexpected character after the local part");
   }
   rest.remove_prefix(1);
-  if (!ParseDomain(rest, &mailbox.domain, error)) {
+  if (!ParseDomain(rest, &mailbox.domain, error, allow_utf8)) {
     if (*error == AddressError::kTooLong) return MakeError("domain longer than 255 octets");
     if (*error == AddressError::kBadLiteral) return MakeError("malformed address literal");
     return MakeError("malformed domain");
@@ -228,6 +256,7 @@ Result<Path> ParsePath(std::string_view text, const PathOptions& options, Addres
     return MakeError("path longer than 256 octets");
   }
   std::string_view inner = text.substr(1, text.size() - 2);
+  if (!CheckUtf8(inner, options.allow_utf8, error)) return MakeError("address is not well-formed UTF-8");
   Path path;
   if (inner.empty()) {
     if (!options.allow_null) {
@@ -252,7 +281,7 @@ Result<Path> ParsePath(std::string_view text, const PathOptions& options, Addres
         return MakeError("malformed source route");
       }
       std::string ignored;
-      if (!ParseDomain(inner.substr(pos + 1, end - pos - 1), &ignored, error)) {
+      if (!ParseDomain(inner.substr(pos + 1, end - pos - 1), &ignored, error, options.allow_utf8)) {
         *error = AddressError::kSyntax;
         return MakeError("malformed source route");
       }
@@ -265,7 +294,7 @@ Result<Path> ParsePath(std::string_view text, const PathOptions& options, Addres
     inner.remove_prefix(colon + 1);
     path.had_source_route = true;
   }
-  auto mailbox = ParseMailbox(inner, options.allow_no_domain, error);
+  auto mailbox = ParseMailbox(inner, options.allow_no_domain, error, options.allow_utf8);
   if (!mailbox) return mailbox.error();
   path.mailbox = std::move(*mailbox);
   return path;
@@ -283,11 +312,23 @@ std::string_view WithoutTrailingDots(std::string_view s) {
 
 // Compares in place: smtpd calls this for every RCPT against every
 // rcpthosts entry, so no lower-cased copies.
+// An internationalised domain or entry is compared in its A-label form
+// (lib/utf8_address.h), so either spelling matches the other.
 bool HostInList(std::string_view domain, const std::vector<std::string>& hosts) {
+  std::string ascii_domain;
+  if (!IsAscii(domain)) {
+    ascii_domain = ComparableDomain(domain);
+    domain = ascii_domain;
+  }
   std::string_view d = WithoutTrailingDots(domain);
   if (d.empty()) return false;
+  std::string ascii_entry;
   for (const auto& entry : hosts) {
     std::string_view h = WithoutTrailingDots(entry);
+    if (!IsAscii(h)) {
+      ascii_entry = ComparableDomain(h);
+      h = ascii_entry;
+    }
     if (h.empty()) continue;
     if (EqualsIgnoringCase(h, d)) return true;
     if (h.front() == '.' && d.size() > h.size() &&

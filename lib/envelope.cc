@@ -8,6 +8,10 @@ std::string EncodeEnvelope(const Envelope& envelope) {
   out += 'F';
   out += envelope.sender;
   out += '\0';
+  if (envelope.smtputf8) {
+    out += 'U';
+    out += '\0';
+  }
   for (const auto& r : envelope.recipients) {
     out += 'T';
     out += r;
@@ -37,6 +41,14 @@ Result<Envelope> DecodeEnvelope(std::string_view data, EnvelopeError* error,
         if (pos + 1 != data.size())
           return fail(EnvelopeError::kFormat, "data after the end of the envelope");
         break;
+      }
+      if (kind == 'U' && envelope.recipients.empty() && !envelope.smtputf8) {
+        // The SMTPUTF8 mark: only right after F, once, with an empty value.
+        if (pos + 1 >= data.size()) return fail(EnvelopeError::kTruncated, "envelope ends early");
+        if (data[pos + 1] != '\0') return fail(EnvelopeError::kFormat, "U record with a value");
+        envelope.smtputf8 = true;
+        pos += 2;
+        continue;
       }
       if (kind != 'T') return fail(EnvelopeError::kFormat, "envelope entry is not T");
       ++pos;

@@ -5,6 +5,16 @@
 // The sender may be empty (the null sender <>).  There must be at least
 // one recipient.  Addresses may not contain NUL; nothing may follow the
 // final NUL.
+//
+// SMTPUTF8 mark (mailsuite's extension, queue/FORMAT.md "SMTPUTF8"): one
+// record "U" with an empty value, right after the F record, says that
+// the message needs SMTPUTF8 (it came with MAIL ... SMTPUTF8, or was
+// injected with a UTF-8 address):
+//
+//   F sender \0  U \0  ( T recipient \0 )+  \0
+//
+// It is written only for such messages, so every other envelope stays
+// byte for byte qmail's.
 #ifndef MAILSUITE_LIB_ENVELOPE_H_
 #define MAILSUITE_LIB_ENVELOPE_H_
 
@@ -19,6 +29,7 @@ namespace ms {
 struct Envelope {
   std::string sender;
   std::vector<std::string> recipients;
+  bool smtputf8 = false;  // the "U" record
 };
 
 enum class EnvelopeError {

@@ -6,9 +6,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "envelope.h"
 #include "queue_layout.h"
 
 namespace ms {
+
+namespace {
+
+// Whether the envelope region starts "F sender \0 U \0" (the sender is
+// at most kMaxEnvelopeAddress octets, so one bounded read decides).
+bool HasSmtpUtf8Mark(int fd, const QueueHeader& header) {
+  char buf[kMaxEnvelopeAddress + 4];
+  size_t want = header.envelope_length < sizeof buf ? header.envelope_length : sizeof buf;
+  ssize_t n = ::pread(fd, buf, want, static_cast<off_t>(header.envelope_offset));
+  if (n < 4 || buf[0] != 'F') return false;
+  std::string_view env(buf, static_cast<size_t>(n));
+  size_t nul = env.find('\0');
+  return nul != std::string_view::npos && nul + 2 < env.size() && env[nul + 1] == 'U' &&
+         env[nul + 2] == '\0';
+}
+
+}  // namespace
 
 Result<MessageInput> OpenMessageInput(int fd) {
   MessageInput in;
@@ -26,6 +44,7 @@ Result<MessageInput> OpenMessageInput(int fd) {
     if (header.ok()) {
       in.offset = header->message_offset;
       in.length = header->message_length;
+      in.smtputf8 = HasSmtpUtf8Mark(fd, *header);
     }
   }
   if (in.offset == 0) {

@@ -25,6 +25,9 @@ struct MessageInput {
   uint64_t offset = 0;       // where the message starts in fd
   uint64_t length = 0;       // its length when bounded
   uint64_t consumed = 0;     // bytes handed out by Read since Rewind
+  // A queue file whose envelope has the SMTPUTF8 mark (lib/envelope.h,
+  // "F sender \0 U \0 ..."): the message needs SMTPUTF8.
+  bool smtputf8 = false;
 
   // Reads up to len bytes of the message; 0 at its end, -1 on error.
   ssize_t Read(char* buf, size_t len);

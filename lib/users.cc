@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "address.h"
+#include "utf8_address.h"
 #include "fd.h"
 #include "text.h"
 
@@ -122,10 +123,14 @@ std::string FormatQuota(const Quota& q) {
 
 Result<std::string> NormalizeUserAddress(std::string_view address) {
   AddressError error;
-  auto mailbox = ParseMailbox(address, false, &error);
+  auto mailbox = ParseMailbox(address, false, &error, true);
   if (!mailbox) return MakeError("bad address: " + mailbox.error().message);
   if (mailbox->quoted) return MakeError("bad address: quoted local parts are not supported");
-  return mailbox->local + "@" + mailbox->domain;
+  // SMTPUTF8: the local part in NFC, an internationalised domain as
+  // A-labels (lib/utf8_address.h), so every spelling finds one key.
+  auto local = Utf8Nfc(mailbox->local);
+  if (!local) return MakeError("bad address: not well-formed UTF-8");
+  return *local + "@" + ComparableDomain(mailbox->domain);
 }
 
 Result<UserEntry> ParseUserLine(std::string_view line) {
@@ -200,7 +205,8 @@ Result<std::optional<UserEntry>> LookupUser(const std::string& path, std::string
     std::string_view first = line.substr(0, colon);
     // Normalising only lower-cases, so a match must already be equal but
     // for ASCII case: that cheap test skips almost every line unparsed.
-    if (!EqualsIgnoringCase(first, *key)) continue;
+    // (A non-ASCII first field may normalise to the key: NFC, A-labels.)
+    if (IsAscii(first) && !EqualsIgnoringCase(first, *key)) continue;
     auto normal = NormalizeUserAddress(first);
     if (!normal || *normal != *key) continue;
     auto entry = ParseUserLine(line);

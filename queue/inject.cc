@@ -23,6 +23,7 @@
 #include "queue/qualify.h"
 #include "queue/rfc5322_date.h"
 #include "signals.h"
+#include "utf8_address.h"
 
 namespace ms::queue {
 
@@ -192,6 +193,14 @@ int Inject(const InjectOptions& options) {
     added.from_name = name;
   }
   std::string header = RebuildHeader(section->fields, added);
+  // SMTPUTF8 (RFC 6531/6532): UTF-8 addresses are accepted when they are
+  // well-formed, and such a message (or one whose header has UTF-8) is
+  // queued with the SMTPUTF8 mark (lib/envelope.h).
+  bool smtputf8 = !IsAscii(header) || !IsAscii(*sender);
+  for (const auto& r : *recipients) smtputf8 |= !IsAscii(r);
+  if (!IsCleanUtf8(*sender)) return Fail(kInjectUsage, "the sender address is not well-formed UTF-8");
+  for (const auto& r : *recipients)
+    if (!IsCleanUtf8(r)) return Fail(kInjectDataError, "recipient " + r + ": not well-formed UTF-8");
   data.erase(0, section->body_offset);
 
   QueueClient queue;
@@ -219,7 +228,7 @@ int Inject(const InjectOptions& options) {
     }
   }
   std::string why;
-  QueueVerdict verdict = queue.Finish(EncodeEnvelope({*sender, *recipients}),
+  QueueVerdict verdict = queue.Finish(EncodeEnvelope({*sender, *recipients, smtputf8}),
                                      Deadline::AfterSeconds(kQueueTimeoutSeconds));
   int code = VerdictToInjectExit(verdict, &why);
   if (code != kInjected) return Fail(code, why);

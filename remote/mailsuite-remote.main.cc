@@ -12,6 +12,7 @@
 
 #include "become_user.h"
 #include "address.h"
+#include "utf8_address.h"
 #include "remote/config.h"
 #include "control.h"
 #include "remote/delivery.h"
@@ -96,6 +97,11 @@ int main(int argc, char** argv) {
 
   auto message = StoredMessage::Load(0);
   if (!message.ok()) return fail_all(Outcome::kTemporary, message.error().message + " (#4.3.0)");
+  // A non-ASCII address needs SMTPUTF8 whatever the queue says (remote
+  // may be run by hand, with the message on a pipe).
+  bool utf8_envelope = !ms::IsAscii(sender);
+  for (const std::string& r : usable) utf8_envelope |= !ms::IsAscii(r);
+  if (utf8_envelope) message->RequireSmtpUtf8();
   auto config = LoadConfig(ms::Control());
   if (!config.ok()) {
     return fail_all(Outcome::kTemporary, "Unable to read control files: " + config.error().message + ". (#4.3.0)");
@@ -108,7 +114,13 @@ int main(int argc, char** argv) {
   Resolver resolver(config->delivery.timeout_connect_s * 1000);
   std::random_device seed;
   std::mt19937 rng(seed());
-  Plan plan = PlanDelivery(host, config->routes, resolver, config->self, rng);
+  // An internationalised domain is looked up (smtproutes, MX) by its
+  // A-label form; one without a valid A-label form cannot be delivered.
+  auto ascii_host = ms::IsAscii(host) ? std::optional<std::string>(host) : ms::DomainToAscii(host);
+  if (!ascii_host) {
+    return fail_all(Outcome::kPermanent, "Sorry, the domain is not a valid internationalised domain name. (#5.1.2)");
+  }
+  Plan plan = PlanDelivery(*ascii_host, config->routes, resolver, config->self, rng);
   if (plan.kind != Plan::kTargets) {
     return fail_all(plan.kind == Plan::kPermanent ? Outcome::kPermanent : Outcome::kTemporary, plan.error);
   }

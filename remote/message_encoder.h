@@ -34,6 +34,9 @@ class MessageEncoder {
 struct MessageFacts {
   uint64_t crlf_size = 0;
   bool eight_bit = false;
+  // Needs SMTPUTF8 (RFC 6531): the queue's mark, or a non-ASCII address
+  // in the envelope remote was given (set by mailsuite-remote's main).
+  bool smtputf8 = false;
 };
 
 // Adds chunk to facts.  Counts each LF not preceded by CR as one more

@@ -5,6 +5,7 @@
 #include "address.h"
 #include "text.h"
 #include "tls.h"
+#include "utf8_address.h"
 
 namespace ms::remote {
 
@@ -33,6 +34,7 @@ Extensions ParseEhloReply(const Reply& reply) {
     if (keyword == "pipelining") e.pipelining = true;
     if (keyword == "8bitmime") e.eight_bit_mime = true;
     if (keyword == "starttls") e.starttls = true;
+    if (keyword == "smtputf8") e.smtputf8 = true;
     if (keyword == "size") {
       e.size = true;
       if (auto limit = ParseDecimal(param, UINT64_MAX, 19)) e.size_limit = *limit;
@@ -223,6 +225,9 @@ std::string MailCommand(const std::string& sender, const Extensions& ext, const 
   std::string mail = "MAIL FROM:<" + sender + ">";
   if (ext.size) mail += " SIZE=" + std::to_string(facts.crlf_size);
   if (ext.eight_bit_mime && facts.eight_bit) mail += " BODY=8BITMIME";
+  // Only when the message needs it (RFC 6531 3.4: SHOULD NOT otherwise: a
+  // next hop without SMTPUTF8 would then have to bounce a plain message).
+  if (ext.smtputf8 && facts.smtputf8) mail += " SMTPUTF8";
   return mail + "\r\n";
 }
 
@@ -314,20 +319,64 @@ AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std:
     return result;
   }
 
+  // SMTPUTF8 (RFC 6531 3.2): a server that does not offer it gets no
+  // UTF-8 local part.  Such a recipient (all of them, for such a sender)
+  // bounces with 5.6.7; a non-ASCII domain alone goes as A-labels.
+  std::string wire_sender = sender;
+  std::vector<std::string> wire;
+  std::vector<size_t> wire_index;
+  bool downgrade = facts.smtputf8 && !ext.smtputf8;
+  const std::string refusal = peer_ + " does not support SMTPUTF8, and the address has a non-ASCII local part. (#5.6.7)";
+  if (downgrade && LocalPartNeedsUtf8(sender)) {
+    report->SetAll(Outcome::kPermanent, peer_ + " does not support SMTPUTF8, and the sender address has a non-ASCII local part. (#5.6.7)");
+    report->SetMessageText(peer_ + " does not support SMTPUTF8.");
+    Quit();
+    return result;
+  }
+  if (downgrade) wire_sender = AddressWithAsciiDomain(sender);
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    if (downgrade && LocalPartNeedsUtf8(recipients[i])) {
+      report->SetRecipient(i, Outcome::kPermanent, refusal);
+      continue;
+    }
+    wire.push_back(downgrade ? AddressWithAsciiDomain(recipients[i]) : recipients[i]);
+    wire_index.push_back(i);
+  }
+  if (wire.empty()) {
+    report->SetMessageText(peer_ + " does not support SMTPUTF8.");
+    Quit();
+    return result;
+  }
+  if (wire.size() == recipients.size()) {
+    Transaction(wire_sender, wire, ext, message, report);
+    return result;
+  }
+  Report sub(wire.size());
+  Transaction(wire_sender, wire, ext, message, &sub);
+  for (size_t k = 0; k < wire.size(); ++k)
+    report->SetRecipient(wire_index[k], sub.recipient(k).outcome, sub.recipient(k).text);
+  report->SetMessageText(sub.message_text());
+  report->SetMessageAccepted(sub.MessageLetter() == 'K');
+  return result;
+}
+
+void SmtpSession::Transaction(const std::string& sender, const std::vector<std::string>& recipients,
+                              const Extensions& ext, StoredMessage& message, Report* report) {
+  const MessageFacts& facts = message.facts();
   EnvelopeReplies replies;
   const char* when = "";
   if (Io io = SendEnvelope(MailCommand(sender, ext, facts), recipients, ext.pipelining, &replies, &when);
       io != Io::kOk) {
     report->SetAll(Outcome::kTemporary, Describe(io, when));
     report->SetMessageText(Describe(io, when));
-    return result;
+    return;
   }
   if (!replies.mail.Positive()) {
     report->SetAll(OutcomeOf(replies.mail), Said(replies.mail, "MAIL FROM"));
     report->SetMessageText(Said(replies.mail, "MAIL FROM"));
     AbandonData(replies);
     Quit();
-    return result;
+    return;
   }
   std::vector<size_t> accepted;
   for (size_t i = 0; i < recipients.size(); ++i) {
@@ -342,7 +391,7 @@ AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std:
     report->SetMessageText(peer_ + " accepted none of the recipients.");
     AbandonData(replies);
     Quit();
-    return result;
+    return;
   }
   if (replies.data.code != 354) {
     std::string text = Said(replies.data, "DATA");
@@ -350,10 +399,9 @@ AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std:
     for (size_t i : accepted) report->SetRecipient(i, outcome, text);
     report->SetMessageText(text);
     Quit();
-    return result;
+    return;
   }
   Transmit(message, accepted, report);
-  return result;
 }
 
 }  // namespace ms::remote

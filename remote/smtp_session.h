@@ -24,6 +24,7 @@ struct Extensions {
   uint64_t size_limit = 0;  // 0: none announced
   bool eight_bit_mime = false;
   bool starttls = false;
+  bool smtputf8 = false;  // RFC 6531
 };
 
 // The keywords of an EHLO reply (its lines after the first).
@@ -100,6 +101,10 @@ class SmtpSession {
   // After 354: the message, the final reply reported for the accepted
   // recipients, QUIT.
   void Transmit(StoredMessage& message, const std::vector<size_t>& accepted, Report* report);
+  // MAIL, RCPT, DATA and the message for recipients that can go on this
+  // connection as they are written (Run has applied SMTPUTF8's rules).
+  void Transaction(const std::string& sender, const std::vector<std::string>& recipients,
+                   const Extensions& ext, StoredMessage& message, Report* report);
   void Quit();
 
   ByteStream* transport_;

@@ -22,6 +22,7 @@ Result<StoredMessage> StoredMessage::Load(int fd) {
   if (!input.ok()) return MakeError("unable to read the message: " + input.error().message);
   StoredMessage m;
   m.input_ = *input;
+  m.facts_.smtputf8 = m.input_.smtputf8;
   m.in_memory_ = !m.input_.seekable;
   bool last_was_cr = false;
   auto buf = ChunkBuffer();

@@ -22,6 +22,9 @@ class StoredMessage {
   // Puts header (e.g. a DKIM-Signature field, ending in a line end) before
   // the message: Stream gives it first, facts() count it.
   void Prepend(std::string header);
+  // The envelope needs SMTPUTF8 although the queue did not mark it (a
+  // non-ASCII address given on the command line).
+  void RequireSmtpUtf8() { facts_.smtputf8 = true; }
   // Calls take(chunk) for the message from its start, in order; stops
   // early when take returns false.  Error: reading the input failed.
   Status Stream(const std::function<bool(std::string_view)>& take);

@@ -1,5 +1,7 @@
 #include "send/config.h"
 
+#include "utf8_address.h"
+
 #include "address.h"
 
 namespace ms::send {
@@ -9,7 +11,10 @@ std::vector<VirtualDomain> ParseVirtualDomains(const std::vector<std::string>& l
   for (const auto& line : lines) {
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    out.push_back({LowerCase(std::string_view(line).substr(0, colon)), line.substr(colon + 1)});
+    // An internationalised domain is kept in its A-label form, the form
+    // RouteRecipient looks it up in (lib/utf8_address.h).
+    out.push_back({LowerCase(ComparableAddress(std::string_view(line).substr(0, colon))),
+                   line.substr(colon + 1)});
   }
   return out;
 }
@@ -43,6 +48,7 @@ Result<SendConfig> LoadSendConfig(const Control& control) {
     return errors.Take(control.Number(name, fallback, min, max), fallback);
   };
   c.locals = Lowered(lines("locals", {c.me}));
+  for (auto& d : c.locals) d = ComparableDomain(d);  // IDN: A-labels, as RouteRecipient compares
   c.virtualdomains = ParseVirtualDomains(lines("virtualdomains", {}));
   c.percenthack = Lowered(lines("percenthack", {}));
   c.envnoathost = LowerCase(line("envnoathost", c.me));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "address.h"
+#include "utf8_address.h"
 #include "users.h"
 
 namespace ms::send {
@@ -58,10 +59,15 @@ std::optional<LocalTarget> FindLocalTarget(const Route& route,
                                            std::string* skipped) {
   std::optional<LocalTarget> found;
   if (!users.empty()) {
-    for (const std::string& local : {route.original_local, LowerCase(route.original_local)}) {
+    // The database's keys have the local part in NFC and the domain as
+    // A-labels (lib/users.h NormalizeUserAddress): an NFD local part or a
+    // U-label domain finds its user.
+    const std::string nfc_local = Utf8Nfc(route.original_local).value_or(route.original_local);
+    const std::string key_domain = ComparableDomain(route.domain);
+    for (const std::string& local : {nfc_local, LowerCase(nfc_local)}) {
       ForEachUserPrefix(local, [&](std::string_view name, std::string_view ext,
                                    const char* dash) {
-        std::string key = std::string(name) + "@" + route.domain;
+        std::string key = std::string(name) + "@" + key_domain;
         auto it = users.find(key);
         if (it == users.end()) return false;
         found = LocalTarget{key, it->second.uid, it->second.gid, it->second.home,

@@ -3,20 +3,23 @@
 #include <algorithm>
 
 #include "address.h"
+#include "utf8_address.h"
 
 namespace ms::send {
 
 namespace {
 
+// Lists hold internationalised domains as A-labels (config.cc), so the
+// value is compared in that form too.
 bool ListHas(const std::vector<std::string>& list, std::string_view value) {
-  std::string lower = LowerCase(value);
+  std::string lower = ComparableDomain(value);
   return std::find(list.begin(), list.end(), lower) != list.end();
 }
 
 // qmail's constmap lookup over virtualdomains: a key matches the tail of
 // the address exactly (case-insensitively).  Returns nullptr if none.
 const VirtualDomain* FindVirtual(const std::vector<VirtualDomain>& vds, std::string_view key) {
-  std::string lower = LowerCase(key);
+  std::string lower = LowerCase(ComparableAddress(key));
   for (const auto& vd : vds)
     if (vd.key == lower) return &vd;
   return nullptr;

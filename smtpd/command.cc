@@ -62,9 +62,13 @@ PathArgError ParsePathPart(std::string_view text, bool reverse, Path* out,
   // "<postmaster>" without a domain must be accepted for RCPT (RFC 5321
   // 4.5.1); a sender without a domain is what qmail accepts too.
   options.allow_no_domain = true;
+  options.allow_utf8 = true;
   AddressError error = AddressError::kNone;
   auto path = ParsePath(path_text, options, &error);
-  if (!path) return error == AddressError::kTooLong ? PathArgError::kTooLong : PathArgError::kBadAddress;
+  if (!path) {
+    if (error == AddressError::kBadUtf8) return PathArgError::kBadUtf8;
+    return error == AddressError::kTooLong ? PathArgError::kTooLong : PathArgError::kBadAddress;
+  }
   *out = std::move(*path);
   return PathArgError::kNone;
 }
@@ -111,6 +115,9 @@ PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
       if (EqualsIgnoringCase(value, "8BITMIME")) out->body_8bit = true;
       else if (EqualsIgnoringCase(value, "7BIT")) out->body_8bit = false;
       else return PathArgError::kBadParam;
+    } else if (EqualsIgnoringCase(key, "SMTPUTF8")) {
+      if (eq != std::string_view::npos) return PathArgError::kBadParam;  // takes no value
+      out->smtputf8 = true;
     } else if (EqualsIgnoringCase(key, "AUTH")) {
       if (eq == std::string_view::npos || value.empty()) return PathArgError::kBadParam;
       out->auth = value;

@@ -33,6 +33,7 @@ enum class PathArgError {
   kTooLong,       // over RFC 5321's limits: 501 5.1.3 (5.5.4)
   kBadParam,      // malformed parameter value: 501 5.5.4
   kUnknownParam,  // parameter we do not implement: 555 5.5.4
+  kBadUtf8,       // UTF-8 address that is not well-formed: 553 5.6.7
 };
 
 struct MailArgs {
@@ -41,6 +42,7 @@ struct MailArgs {
   uint64_t size = 0;   // SIZE=
   bool body_8bit = false;  // BODY=8BITMIME
   std::string_view auth;   // AUTH= (RFC 4954), kept for the AUTH layer
+  bool smtputf8 = false;   // SMTPUTF8 (RFC 6531), no value
 };
 
 struct RcptArgs {
@@ -50,6 +52,8 @@ struct RcptArgs {
 // arg is Command::arg of MAIL ("FROM:<a@b> SIZE=10") or RCPT ("TO:<a@b>").
 // A blank after the colon and a path without <> are tolerated, as real
 // clients send both; the address itself is parsed strictly (lib/address).
+// UTF-8 addresses parse (valid UTF-8 only: kBadUtf8 otherwise); whether
+// the transaction allows them (MAIL's SMTPUTF8) is the session's check.
 PathArgError ParseMailArgs(std::string_view arg, MailArgs* out);
 PathArgError ParseRcptArgs(std::string_view arg, RcptArgs* out);
 

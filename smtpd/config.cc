@@ -76,6 +76,9 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   auto spf_behavior = LoadSpfBehavior(control, env("SPFBEHAVIOR"));
   if (!spf_behavior) return spf_behavior.error();
   c.spf_behavior = *spf_behavior;
+  auto smtputf8 = control.Number("smtputf8", 1, 0, 1);
+  if (!smtputf8) return smtputf8.error();
+  c.smtputf8 = *smtputf8 == 1;
   auto refusela = LoadAverageLimit(control);
   if (!refusela) return refusela.error();
   c.refusela = *refusela;

@@ -35,6 +35,9 @@ struct Config {
   long greet_delay_ms = 0;       // greetdelay: silence required before the greeting; 0: none
   long max_errors = 20;          // maxerrors: 500-504 replies per session; 0: no limit
   long spf_behavior = 0;         // spfbehavior / $SPFBEHAVIOR (smtpd/spf_gate.h)
+  // control/smtputf8 (default 1 there): offer SMTPUTF8 (RFC 6531).  Off
+  // in a Config built in code, so a test states that it wants it.
+  bool smtputf8 = false;
   double refusela = 0;           // 0: never refuse
   uint64_t queue_min_free = kDefaultQueueMinFree;
   std::string queue_dir;

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "ip_address.h"
+#include "utf8_address.h"
 
 namespace ms::smtpd {
 
@@ -20,8 +21,10 @@ std::string IpBytes(std::string text) {
 bool IsOurDomain(const RelayConfig& config, const std::string& domain, bool* temp_fail) {
   if (HostInList(domain, config.rcpthosts)) return true;
   if (!config.more_rcpthosts) return false;
-  // qmail's morercpthosts: the domain itself, then each ".suffix".
-  std::string_view d = domain;
+  // qmail's morercpthosts: the domain itself, then each ".suffix"; an
+  // internationalised domain by its A-labels, as mailsuite-newmrh stores it.
+  const std::string ascii = IsAscii(domain) ? std::string() : ComparableDomain(domain);
+  std::string_view d = ascii.empty() ? std::string_view(domain) : std::string_view(ascii);
   for (;;) {
     auto found = config.more_rcpthosts(d);
     if (!found) {

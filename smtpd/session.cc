@@ -6,6 +6,7 @@
 #include "log.h"
 #include "smtpd/data_decoder.h"
 #include "smtpd/received.h"
+#include "smtpd/smtputf8.h"
 
 namespace ms::smtpd {
 
@@ -51,6 +52,7 @@ const char* PathError(PathArgError e, bool sender) {
     case PathArgError::kTooLong: return sender ? "501 5.1.7 sender address too long" : "501 5.1.3 recipient address too long";
     case PathArgError::kBadParam: return "501 5.5.4 malformed parameter";
     case PathArgError::kUnknownParam: return "555 5.5.4 unsupported parameter";
+    case PathArgError::kBadUtf8: return kBadUtf8Reply.data();
     case PathArgError::kNone: break;
   }
   return "501 5.5.4 syntax error";
@@ -166,6 +168,7 @@ void Session::ResetTransaction() {
   sender_.clear();
   recipients_.clear();
   spf_.Reset();
+  smtputf8_ = false;
 }
 
 // greetdelay (postscreen's pre-greet test): a real client waits for the
@@ -291,6 +294,7 @@ void Session::Helo(const Command& command, bool extended) {
     return;
   }
   std::vector<std::string> keywords = {"PIPELINING", "8BITMIME"};
+  if (config_.smtputf8) keywords.push_back("SMTPUTF8");
   keywords.push_back(config_.databytes ? "SIZE " + std::to_string(config_.databytes) : "SIZE");
   for (Extension* e : extensions_) e->AddEhloKeywords(*this, &keywords);
   keywords.push_back("ENHANCEDSTATUSCODES");
@@ -314,6 +318,14 @@ void Session::Mail(const Command& command) {
     Refuse("mail", "syntax", command.arg, PathError(e, true));
     return;
   }
+  if (args.smtputf8 && !config_.smtputf8) {
+    Refuse("mail", "syntax", command.arg, PathError(PathArgError::kUnknownParam, true));
+    return;
+  }
+  if (!args.smtputf8 && PathNeedsSmtpUtf8(args.path)) {
+    Refuse("mail", "utf8", command.arg, kNeedsSmtpUtf8Reply);
+    return;
+  }
   if (args.has_size && config_.databytes && args.size > config_.databytes) {
     Refuse("mail", "size", command.arg, "552 5.3.4 message size exceeds fixed maximum message size");
     return;
@@ -327,6 +339,7 @@ void Session::Mail(const Command& command) {
     return;
   }
   has_sender_ = true;
+  smtputf8_ = args.smtputf8;
   sender_ = args.path.null ? std::string() : EnvelopeAddress(args.path.mailbox);
   spf_.AtMail(sender_, helo_, authenticated_);
   if (hooks_.transaction_started) hooks_.transaction_started();
@@ -348,6 +361,11 @@ void Session::Rcpt(const Command& command) {
   if (e != PathArgError::kNone) {
     ++rcpt_refused_;
     Refuse("rcpt", "syntax", command.arg, PathError(e, false));
+    return;
+  }
+  if (!smtputf8_ && PathNeedsSmtpUtf8(args.path)) {
+    ++rcpt_refused_;
+    Refuse("rcpt", "utf8", command.arg, kNeedsSmtpUtf8Reply);
     return;
   }
   long limit = config_.maxrcpt > 0 ? config_.maxrcpt : kHardMaxRcpt;
@@ -427,7 +445,7 @@ Session::Step Session::Data(const Command& command) {
     Reply(refusal);
     LogMessage("refused", refusal, decoder.octets(), "");
   } else {
-    QueueOutcome outcome = sink->Commit(Envelope{sender_, recipients_});
+    QueueOutcome outcome = sink->Commit(Envelope{sender_, recipients_, smtputf8_});
     Reply(outcome.reply);
     LogMessage(outcome.result, outcome.result == "accepted" ? std::string_view() : outcome.reply,
                decoder.octets(), outcome.id);
@@ -439,6 +457,8 @@ Session::Step Session::Data(const Command& command) {
 std::string Session::ReceivedLine() const {
   std::string_view protocol = protocol_;
   if (protocol.empty()) protocol = esmtp_ ? "ESMTP" : "SMTP";
+  std::string utf8_protocol;
+  if (smtputf8_) protocol = utf8_protocol = Utf8Protocol(protocol);
   return FormatReceived({helo_, config_.remote_host, config_.remote_ip, config_.me, protocol, config_.received_version},
                         hooks_.now());
 }

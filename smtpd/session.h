@@ -123,6 +123,7 @@ class Session {
   bool has_sender_ = false;
   std::string sender_;
   std::vector<std::string> recipients_;
+  bool smtputf8_ = false;  // MAIL had SMTPUTF8: UTF-8 addresses allowed, queued with the mark
   unsigned long messages_ = 0;
   unsigned long rcpt_refused_ = 0;
   long errors_ = 0;  // 500-504 replies so far
