@@ -73,8 +73,12 @@ constexpr int64_t kHealthyMs = 60 * 1000;
     for (int fd : raw)
       if (fd != 0 && fd != 1 && fd != 6) ::close(fd);
     std::string ip = data.substr(1);
+    bool relay = ip.size() >= 2 && ip.compare(ip.size() - 2, 2, "\nR") == 0;
+    if (relay) ip.resize(ip.size() - 2);
     if (ip.empty()) ::unsetenv("TCPREMOTEIP");
     else ::setenv("TCPREMOTEIP", ip.c_str(), 1);
+    if (relay) ::setenv("RELAYCLIENT", "", 1);
+    else ::unsetenv("RELAYCLIENT");
     // Bounded as the exec'd filter is by smtpd's deadline: a message whose
     // pipes never end (a session that hands over pipes it keeps open
     // elsewhere) ends this worker; the session gets "crashed" (451).

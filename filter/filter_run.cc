@@ -197,11 +197,16 @@ int RunFilter(bool fd6_open, int queue_helper) {
   Deadline deadline = Deadline::AfterSeconds(kScannerSeconds);
   std::optional<SenderCheck> sender;
   if (!verdict.Refuses() && policy.dmarc) {
-    auto checked = CheckSender(spool.get(), size, cfg->limits.max_header_bytes, cfg->me, deadline);
+    SessionFacts facts;
+    facts.remote_ip = remote_ip ? remote_ip : "";
+    facts.relay_client = ::getenv("RELAYCLIENT") != nullptr;
+    auto checked = CheckSender(spool.get(), size, cfg->limits.max_header_bytes, cfg->me, envelope, facts, deadline);
     if (!checked) {
       log.Add("auth", checked.error().message);  // the MIME walk judges a broken header section
+    } else if (!*checked) {
+      log.Add("auth", "skipped-own-client");
     } else {
-      sender = std::move(*checked);
+      sender = std::move(**checked);
       log.Add("auth", sender->log);
       const dmarc::Evaluation& d = sender->dmarc;
       if (cfg->dmarc_enforce && d.outcome == dmarc::Outcome::kFail && d.disposition != dmarc::Policy::kNone) {

@@ -8,6 +8,7 @@
 #define MAILSUITE_FILTER_SENDER_CHECK_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "deadline.h"
@@ -27,9 +28,20 @@ struct SenderCheck {
   std::string log;             // "spf=... dkim=... dmarc=..." for the log line
 };
 
+// What the filter knows of the SMTP session besides the message.
+struct SessionFacts {
+  std::string remote_ip;  // $TCPREMOTEIP, "" when unknown
+  bool relay_client = false;  // $RELAYCLIENT set: our own users' mail
+};
+
 // me: the authserv-id (control/me).  DNS lookups stop at deadline.
-Result<SenderCheck> CheckSender(int spool_fd, uint64_t size, size_t max_header_bytes, const std::string& me,
-                                const Deadline& deadline);
+// nullopt: nothing to check — a relay client's or an authenticated
+// client's message (smtpd's Received line says ESMTPA/ESMTPSA), for which
+// SPF and DMARC say nothing about the sender (smtpd checks no SPF for
+// them either); the message goes on unchanged.
+Result<std::optional<SenderCheck>> CheckSender(int spool_fd, uint64_t size, size_t max_header_bytes,
+                                               const std::string& me, const Envelope& envelope,
+                                               const SessionFacts& session, const Deadline& deadline);
 
 }  // namespace ms::filter
 

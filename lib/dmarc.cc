@@ -3,6 +3,7 @@
 #include <map>
 
 #include "address.h"
+#include "dkim_tags.h"
 #include "text.h"
 
 namespace ms::dmarc {
@@ -10,32 +11,6 @@ namespace ms::dmarc {
 namespace {
 
 constexpr std::string_view kVersion = "v=DMARC1";
-
-// RFC 6376 3.2 tag-list, which DMARC reuses (RFC 7489 6.4): "tag=value"
-// separated by ';', blanks around each part allowed, no tag twice.
-Result<std::vector<std::pair<std::string, std::string>>> ParseTagList(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> tags;
-  while (true) {
-    size_t semi = text.find(';');
-    std::string_view spec = Trim(text.substr(0, semi), " \t\r\n");
-    if (!spec.empty()) {
-      size_t eq = spec.find('=');
-      if (eq == std::string_view::npos) return Error{"tag without '=': " + std::string(spec.substr(0, 40))};
-      std::string_view name = TrimRight(spec.substr(0, eq), " \t\r\n");
-      std::string_view value = TrimLeft(spec.substr(eq + 1), " \t\r\n");
-      bool good_name = !name.empty() && ((name[0] | 0x20) >= 'a' && (name[0] | 0x20) <= 'z');
-      for (char c : name)
-        good_name = good_name && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_');
-      if (!good_name) return Error{"bad tag name: " + std::string(name.substr(0, 40))};
-      for (const auto& [seen, unused] : tags)
-        if (seen == name) return Error{"tag given twice: " + std::string(name)};
-      tags.emplace_back(std::string(name), std::string(value));
-    }
-    if (semi == std::string_view::npos) break;
-    text.remove_prefix(semi + 1);
-  }
-  return tags;
-}
 
 std::optional<Policy> ParsePolicy(std::string_view v) {
   if (EqualsIgnoringCase(v, "none")) return Policy::kNone;
@@ -75,9 +50,10 @@ struct Found {
 // or more than one, means no policy here.
 Found FetchRecord(const std::string& domain, const TxtLookup& lookup) {
   Found found;
-  std::vector<std::string> texts;
-  found.status = lookup("_dmarc." + domain, &texts);
+  dkim::TxtAnswer answer = lookup("_dmarc." + domain);
+  found.status = answer.status;
   if (found.status != dns::Status::kFound) return found;
+  const std::vector<std::string>& texts = answer.records;
   std::vector<std::string_view> candidates;
   for (const std::string& t : texts) {
     std::string_view v = TrimLeft(t, " \t");
@@ -105,12 +81,15 @@ Found FetchRecord(const std::string& domain, const TxtLookup& lookup) {
 }  // namespace
 
 Result<Record> ParseRecord(std::string_view text) {
-  auto tags = ParseTagList(text);
+  // The tag-list syntax of DKIM (RFC 7489 6.4), read by its parser.
+  auto tags = dkim::TagList::Parse(text);
   if (!tags) return tags.error();
-  if (tags->empty() || (*tags)[0].first != "v" || (*tags)[0].second != "DMARC1")
+  const auto& list = tags->tags();
+  if (list.empty() || list[0].name != "v" || list[0].value != "DMARC1")
     return Error{"does not start with v=DMARC1"};
   Record record;
-  std::map<std::string, std::string> by_name(tags->begin(), tags->end());
+  std::map<std::string, std::string> by_name;
+  for (const auto& tag : list) by_name.emplace(std::string(tag.name), std::string(tag.value));
   std::optional<Policy> p;
   if (by_name.count("p")) p = ParsePolicy(by_name["p"]);
   bool sp_bad = by_name.count("sp") && !ParsePolicy(by_name["sp"]);
@@ -134,26 +113,6 @@ Result<Record> ParseRecord(std::string_view text) {
       *field = *a;
     }
   return record;
-}
-
-TxtLookup DnsTxtLookup(int64_t timeout_ms) {
-  return [timeout_ms](const std::string& name, std::vector<std::string>* texts) {
-    std::string wire = dns::WireFromDotted(name);
-    if (wire.empty()) return dns::Status::kNotFound;  // not a name DNS can hold
-    dns::Reply reply = dns::LookupWire(wire, dns::Type::kTxt, timeout_ms);
-    if (!reply.answered) return dns::Status::kTemporary;
-    if (reply.no_such_name) return dns::Status::kNotFound;
-    std::vector<dns::Record> records;
-    std::string final_name;
-    if (!dns::ReadRecords(reply.packet, wire, dns::Type::kTxt, &records, &final_name))
-      return dns::Status::kTemporary;
-    for (const dns::Record& r : records) {
-      std::string joined;
-      for (const std::string& s : r.strings) joined += s;
-      texts->push_back(std::move(joined));
-    }
-    return texts->empty() ? dns::Status::kNotFound : dns::Status::kFound;
-  };
 }
 
 const char* OutcomeName(Outcome outcome) {

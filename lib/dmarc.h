@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dns_lookup.h"
+#include "dkim_dns.h"
 #include "public_suffix.h"
 #include "result.h"
 
@@ -39,10 +39,9 @@ struct Record {
 // 6: with a valid rua= a bad p= reads as p=none), or a tag is malformed.
 Result<Record> ParseRecord(std::string_view text);
 
-// The TXT records at a name: kFound with their texts, kNotFound, or
-// kTemporary.  Tests pass a table; mail programs pass DnsTxtLookup.
-using TxtLookup = std::function<dns::Status(const std::string& name, std::vector<std::string>* texts)>;
-TxtLookup DnsTxtLookup(int64_t timeout_ms);
+// The TXT records at a name, as DKIM asks for keys (lib/dkim_dns.h):
+// tests pass a table, mail programs dkim::LookupTxt.
+using TxtLookup = dkim::TxtLookup;
 
 // What the other checks found, as Authentication-Results would say it.
 struct Identifiers {

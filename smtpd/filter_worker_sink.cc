@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <ctime>
 
 #include "fd_passing.h"
@@ -29,7 +30,10 @@ bool FilterWorkerQueue::Begin() {
     // The keeper hands these on to a worker; our copies of its ends close
     // when this returns, so end of file reaches each side where it should.
     int fds[3] = {message_read.get(), envelope_read.get(), reply_write.get()};
-    std::string packet = "Q" + (remote_ip_ == "unknown" ? std::string() : remote_ip_);
+    // RELAYCLIENT too: the filter's sender authentication leaves relay
+    // clients' mail alone (filter/README.md "Sender authentication").
+    std::string packet = "Q" + (remote_ip_ == "unknown" ? std::string() : remote_ip_) +
+                         (::getenv("RELAYCLIENT") ? "\nR" : "");
     if (SendFdArray(pool_->get(), packet, fds, 3).ok()) {
       char answer[32];
       ssize_t n = -1;

@@ -38,9 +38,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ids.spf_result = "pass";
   ids.spf_domain = org;
   ids.dkim_passed = {std::string(parts[2].substr(0, 64))};
-  auto lookup = [&](const std::string&, std::vector<std::string>* texts) {
-    texts->push_back(std::string(parts[0]));
-    return ms::dns::Status::kFound;
+  auto lookup = [&](const std::string&) {
+    ms::dkim::TxtAnswer answer;
+    answer.status = ms::dns::Status::kFound;
+    answer.records.push_back(std::string(parts[0]));
+    return answer;
   };
   auto e = ms::dmarc::Evaluate(ids, psl, lookup, static_cast<unsigned>(size % 100));
   if (e.outcome == ms::dmarc::Outcome::kPass && !record) std::abort();  // pass needs a record

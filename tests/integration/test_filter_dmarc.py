@@ -1,12 +1,16 @@
 """Sender authentication in mailsuite-filter (issue 20 point 3): DMARC
-(RFC 7489) over the SPF result our smtpd put on top and the DKIM results,
+(RFC 7489) over the SPF result our smtpd put on top (else the filter's own
+SPF check) and the DKIM results (messages signed by dkimpy),
 one Authentication-Results header (RFC 8601), forged ones claiming to be
 ours removed, control/dmarcenforce.  Through the real smtpd under
 tcpserver, with a scripted DNS server publishing the _dmarc records;
 Python's email package reads the header the filter wrote."""
+import base64
 import email
 import email.policy
 
+import dkim
+import nacl.signing
 import pytest
 
 from conftest import prog
@@ -15,6 +19,8 @@ from filter_support import Filtered, run_filter
 
 DNS_IP = "127.0.0.83"
 ME = "mx.example.test"
+ED25519 = nacl.signing.SigningKey(b"mailsuite dmarc test key 32 byte")
+ED25519_PUBLIC = base64.b64encode(bytes(ED25519.verify_key)).decode()
 
 
 @pytest.fixture
@@ -24,6 +30,9 @@ def dns():
     srv.add("_dmarc.quarantined.test", "TXT", '"v=DMARC1; p=quarantine"')
     srv.add("_dmarc.relaxed.test", "TXT", '"v=DMARC1; p=none"')
     srv.fault("_dmarc.flaky.test", "TIMEOUT")
+    srv.add("spfok.test", "TXT", '"v=spf1 ip4:127.0.0.1 -all"')
+    srv.add("_dmarc.spfok.test", "TXT", '"v=DMARC1; p=reject"')
+    srv.add("sel._domainkey.sender.test", "TXT", f'"v=DKIM1; k=ed25519; p={ED25519_PUBLIC}"')
     srv.start()
     yield srv
     srv.stop()
@@ -62,7 +71,9 @@ def test_not_enforced_by_default_header_says_fail(root, filtered):
     assert code == 250, text
     [(raw, _, _)] = filtered.queued()
     [ar] = auth_results(raw)
-    assert ar.startswith(f"{ME}; spf=none; dkim=none; dmarc=fail (p=reject dis=reject) header.from=sender.test")
+    # No Received-SPF from smtpd (spfbehavior 0): the filter checked SPF itself.
+    assert ar.startswith(f"{ME}; spf=none smtp.mailfrom=sender.test; dkim=none; "
+                         "dmarc=fail (p=reject dis=reject) header.from=sender.test")
 
 
 def test_client_written_received_spf_is_not_trusted(root, filtered):
@@ -109,7 +120,7 @@ def test_forged_authentication_results_removed_others_kept(root, filtered):
     [(raw, _, _)] = filtered.queued()
     ars = auth_results(raw)
     assert len(ars) == 2
-    assert ars[0].startswith(f"{ME}; spf=none; dkim=none; dmarc=fail")
+    assert ars[0].startswith(f"{ME}; spf=none smtp.mailfrom=sender.test; dkim=none; dmarc=fail")
     assert ars[1] == "other.example; spf=pass"
     assert b"\n\nhi\n" in raw  # the body follows the rewritten header whole
 
@@ -147,3 +158,65 @@ def test_two_from_fields_are_permerror(root, filtered):
     assert code == 250
     [(raw, _, _)] = filtered.queued()
     assert "dmarc=permerror" in auth_results(raw)[0]
+
+
+def dkimpy_signed(text, domain=b"sender.test"):
+    """text signed by dkimpy (ed25519-sha256, relaxed/relaxed)."""
+    raw = text.replace("\n", "\r\n").encode()
+    seed = base64.b64encode(bytes(ED25519)).decode()
+    sig = dkim.sign(raw, b"sel", domain, seed.encode(), signature_algorithm=b"ed25519-sha256",
+                    canonicalize=(b"relaxed", b"relaxed"), include_headers=[b"from", b"to", b"subject"])
+    return (sig + raw).decode().replace("\r\n", "\n")
+
+
+def test_aligned_dkim_signature_passes_enforced_policy(root, filtered):
+    root.set("dmarcenforce", "1")
+    code, text = filtered.send(dkimpy_signed(message()))
+    assert code == 250, text
+    [(raw, _, _)] = filtered.queued()
+    [ar] = auth_results(raw)
+    assert "dkim=pass header.d=sender.test header.s=sel" in ar
+    assert "dmarc=pass (p=reject dis=none) header.from=sender.test" in ar
+
+
+def test_tampered_dkim_signature_fails(root, filtered):
+    root.set("dmarcenforce", "1")
+    signed = dkimpy_signed(message()).replace("\nhi\n", "\nhi, changed\n")
+    code, text = filtered.send(signed)
+    assert code == 554, text
+    assert "DMARC policy of sender.test" in text
+
+
+def test_filter_checks_spf_itself_without_received_spf(root, filtered):
+    root.set("dmarcenforce", "1")
+    code, text = filtered.send(message("a@spfok.test"), sender="bounce@spfok.test")
+    assert code == 250, text
+    [(raw, _, _)] = filtered.queued()
+    assert "spf=pass smtp.mailfrom=spfok.test; dkim=none; dmarc=pass" in auth_results(raw)[0]
+
+
+def test_smtpd_received_spf_is_used(root, dns):
+    # spfbehavior 1: smtpd writes Received-SPF on top; the filter takes it.
+    root.set("me", ME)
+    root.set("spfbehavior", "1")
+    root.set("dmarcenforce", "1")
+    (root.queue / "quarantine").mkdir(exist_ok=True)
+    f = Filtered(root, wrapper_env={"DNSCACHEIP": DNS_IP})
+    code, text = f.send(message("a@spfok.test"), sender="bounce@spfok.test")
+    assert code == 250, text
+    [(raw, _, _)] = f.queued()
+    assert raw.startswith(b"Authentication-Results: ")
+    assert b"\nReceived-SPF: pass " in raw
+    assert "spf=pass smtp.mailfrom=spfok.test" in auth_results(raw)[0]
+
+
+def test_relay_clients_mail_is_not_judged(root, dns):
+    # Our own users (RELAYCLIENT) send as any domain: no SPF, no DMARC, no header.
+    root.set("me", ME)
+    root.set("dmarcenforce", "1")
+    f = Filtered(root, wrapper_env={"DNSCACHEIP": DNS_IP, "RELAYCLIENT": ""})
+    code, text = f.send(message())
+    assert code == 250, text
+    [(raw, _, _)] = f.queued()
+    assert auth_results(raw) == []
+    assert ("_dmarc.sender.test", "TXT") not in dns.queries

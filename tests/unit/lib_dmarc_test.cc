@@ -21,14 +21,16 @@ struct FakeDns {
   std::vector<std::string> temporary;
   std::vector<std::string> asked;
   dmarc::TxtLookup Lookup() {
-    return [this](const std::string& name, std::vector<std::string>* out) {
+    return [this](const std::string& name) {
       asked.push_back(name);
+      ms::dkim::TxtAnswer answer;
       for (const auto& t : temporary)
-        if (t == name) return ms::dns::Status::kTemporary;
+        if (t == name) answer.status = ms::dns::Status::kTemporary;
       auto it = txt.find(name);
-      if (it == txt.end()) return ms::dns::Status::kNotFound;
-      *out = it->second;
-      return ms::dns::Status::kFound;
+      if (answer.status == ms::dns::Status::kTemporary || it == txt.end()) return answer;
+      answer.records = it->second;
+      answer.status = ms::dns::Status::kFound;
+      return answer;
     };
   }
 };
