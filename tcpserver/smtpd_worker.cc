@@ -90,8 +90,10 @@ int ServeOne(int connection, const TcpServerOptions& options) {
   UniqueFd owned(connection);
   if (int code = PrepareConnection(connection, options); code >= 0) return code;
   int filter_socket = -1;
+  // A worker leases its queue helper at MAIL, not here: the pool gets
+  // none (-1) and its workers hand over by exec'ing the queue.
   if (::fcntl(kWorkerFilterControl, F_GETFD) >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE")))
-    filter_socket = JoinFilterPool(kWorkerFilterControl).release();
+    filter_socket = JoinFilterPool(kWorkerFilterControl, -1).release();
   if (::dup2(connection, 0) != 0 || ::dup2(connection, 1) != 1) return 111;
   owned.reset();
   std::vector<std::string> args = options.program;
