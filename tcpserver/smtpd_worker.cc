@@ -90,10 +90,14 @@ int ServeOne(int connection, const TcpServerOptions& options) {
   UniqueFd owned(connection);
   if (int code = PrepareConnection(connection, options); code >= 0) return code;
   int filter_socket = -1;
-  // A worker leases its queue helper at MAIL, not here: the pool gets
-  // none (-1) and its workers hand over by exec'ing the queue.
-  if (::fcntl(kWorkerFilterControl, F_GETFD) >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE")))
-    filter_socket = JoinFilterPool(kWorkerFilterControl, -1).release();
+  // Under our filter smtpd never leases a helper (it has no MAIL hook
+  // for one): the session's helper is leased now and goes to the pool,
+  // for its workers' hand-off to the queue (FILTER_POOL.md "Hand-off to
+  // the queue"), as tcp_connection.cc's child does; never to smtpd.
+  if (::fcntl(kWorkerFilterControl, F_GETFD) >= 0 && NamesOurFilter(std::getenv("QMAILQUEUE"))) {
+    UniqueFd helper = AskForHelper();
+    filter_socket = JoinFilterPool(kWorkerFilterControl, helper.get()).release();
+  }
   if (::dup2(connection, 0) != 0 || ::dup2(connection, 1) != 1) return 111;
   owned.reset();
   std::vector<std::string> args = options.program;
