@@ -12,10 +12,14 @@ deleted), joined by veth pairs to a bridge in a "switch" namespace, on
                      mail2); its send relays to mx1 by MX
     db   10.77.0.20  PostgreSQL 15 on its own data directory
     out  10.77.0.30  the outside sender: mailsuite-remote, MX and fallback
-    (app 10.77.0.40  QMQP null client: see NULL_CLIENT_HOOK below)
+    app  10.77.0.40  QMQP null client (INSTALL 5e): sendmail with
+                     QMAILQUEUE=mailsuite-qmqpc, control/qmqpservers
+                     mx1 then mx2; no queue, no svscan.  Each MX runs
+                     its qmqpd service (INSTALL 5d) with app in tcp.qmqp.
 
-Scenarios, in order on one cluster: normal flow; mx1 down -> mail from
-outside lands on mx2; mx1 back -> mx2 hands everything over, each
+Scenarios, in order on one cluster: normal flow (from outside by SMTP,
+from app by QMQP to mx1's qmqpd); mx1 down -> mail from outside lands on
+mx2, and app's on mx2's qmqpd; mx1 back -> mx2 hands everything over, each
 Message-ID exactly once in mx1's Maildir; a user added in PostgreSQL can
 receive on both MX hosts within 2 s; PostgreSQL stopped -> mail still
 delivered with the last users; kill -9 of mx2's send during the hand-over
@@ -41,14 +45,8 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: ip netns"
 
 NET = "10.77.0"
 DOMAIN = "example.test"
-HOSTS = {"dns": 53, "mx1": 11, "mx2": 12, "db": 20, "out": 30}
-# NULL_CLIENT_HOOK: when the qmqp branch lands, add "app": 40 here and, in
-# Cluster.start, a host with only sendmail/mailsuite-inject and
-# mailsuite-qmqpc (control/qmqpservers: 10.77.0.11 then 10.77.0.12, no
-# queue, no svscan), and each MX's qmqpd service (mailsuite-setup writes
-# it, off: remove its down file); then the scenarios below send from app
-# too (mx1 down -> app's mail lands on mx2's qmqpd).  Cluster.ns_run runs
-# a command in a host; Cluster.message_ids counts what mx1 delivered.
+HOSTS = {"dns": 53, "mx1": 11, "mx2": 12, "db": 20, "out": 30, "app": 40}
+QMQP_PORT = 628
 
 
 class Cluster:
@@ -127,13 +125,29 @@ class Cluster:
         r = self.root(host)
         subprocess.run([prog("mailsuite-setup"), "--root", str(r), "--me", f"{host}.example.test",
                         "--ip", self.ip(host), "--smtp-port", "25", "--pop3-port", "110",
-                        "--submission-port", "587"], check=True, capture_output=True, timeout=60)
+                        "--submission-port", "587", "--qmqp-port", str(QMQP_PORT)],
+                       check=True, capture_output=True, timeout=60)
         (r / "control" / "timeoutconnect").write_text("2\n")
         (r / "control" / "userdb").write_text(
             f"host={self.ip('db')} port=5432 user=postgres dbname=postgres\n")
         # Only smtpd and send matter here.
         for s in ("pop3d", "submission"):
             (r / "service" / s / "down").write_text("")
+        # qmqpd on (INSTALL 5d): app allowed beside the setup's 127.0.0.1,
+        # everyone else still denied; the service's down file removed.
+        rules = r / "tcp.qmqp"
+        rules.write_text(f"{self.ip('app')}:allow\n" + rules.read_text())
+        subprocess.run(["tcprules", str(r / "tcp.qmqp.cdb"), str(r / "tcp.qmqp.tmp")],
+                       stdin=open(rules, "rb"), check=True, capture_output=True, timeout=10)
+        (r / "service" / "qmqpd" / "down").unlink()
+
+    def setup_app(self):
+        """The null client (INSTALL 5e): a control directory only."""
+        control = self.root("app") / "control"
+        control.mkdir(parents=True)
+        (control / "me").write_text("app.example.test\n")
+        (control / "defaultdomain").write_text("example.test\n")
+        (control / "qmqpservers").write_text(f"{self.ip('mx1')}\n{self.ip('mx2')}:{QMQP_PORT}\n")
 
     def sync(self, host, once=False):
         argv = [prog("mailsuite-userdb-sync")] + (["-1"] if once else []) + (["-b"] if host == "mx2" else [])
@@ -154,6 +168,8 @@ class Cluster:
         self.svscans[host] = p
         wait_for(lambda: self.port_open("out", host, 25), timeout=30, interval=0.2,
                  what=f"{host}'s smtpd")
+        wait_for(lambda: self.port_open("app", host, QMQP_PORT), timeout=30, interval=0.2,
+                 what=f"{host}'s qmqpd")
 
     def add_user(self, name):
         mailsuite = pwd.getpwnam("mailsuite")
@@ -199,6 +215,38 @@ class Cluster:
         fields = r.stdout.split(b"\0")
         assert fields[0].startswith(b"r") and fields[1].startswith(b"K"), (r.stdout, r.stderr)
         return fields[1].decode(errors="replace")
+
+    def send_from_app(self, rcpt, msgid):
+        """sendmail on the null client, as an application would: inject
+        runs $QMAILQUEUE, mailsuite-qmqpc, which tries qmqpservers in
+        order.  Exit 0 only once a hub answered K.  Returns qmqpc's log."""
+        r = self.root("app")
+        env = dict(os.environ, MAILSUITE_CONTROL=str(r / "control"), MAILSUITE_QUEUE=str(r / "no-queue"),
+                   MAILSUITE_BIN=str(r / "no-bin"), QMAILQUEUE=prog("mailsuite-qmqpc"), USER="app")
+        msg = (f"From: app@app.example.test\nTo: {rcpt}\nMessage-ID: <{msgid}>\n"
+               f"Subject: {msgid}\n\nbody of {msgid}\n").encode()
+        p = self.ns_run("app", ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                prog("sendmail"), "-t", "-f", "app@app.example.test"], input=msg, env=env)
+        assert p.returncode == 0, p.stderr
+        assert not (r / "no-queue").exists()  # nothing kept on the null client
+        return p.stderr.decode(errors="replace")
+
+    def message(self, home, msgid):
+        for sub in ("new", "cur"):
+            for f in (home / "Maildir" / sub).iterdir():
+                msg = email.message_from_bytes(f.read_bytes())
+                if msg["Message-ID"].strip("<>") == msgid:
+                    return msg
+        return None
+
+    def qmqp_hop(self, home, msgid):
+        """The qmqpd that took msgid from app: the host named in the
+        Received line qmqpd wrote ("from ... [app] by ME with QMQP")."""
+        for line in self.message(home, msgid).get_all("Received"):
+            line = " ".join(line.split())
+            if f"[{self.ip('app')}]" in line and " with QMQP" in line:
+                return line.split(" by ")[1].split()[0]
+        return None
 
     def message_ids(self, home):
         ids = []
@@ -255,6 +303,7 @@ def cluster():
         c.start_db()
         c.setup_mx("mx1")
         c.setup_mx("mx2")
+        c.setup_app()
         c.alice = c.add_user("alice")
         # A new host gets its first copy before it takes mail (INSTALL 7).
         c.sync("mx1", once=True)
@@ -276,19 +325,36 @@ def test_1_normal_flow_reaches_mx1(cluster):
     wait_for(lambda: "normal-1@out" in c.message_ids(c.alice), timeout=30, what="delivery on mx1")
 
 
+def test_1_null_client_reaches_mx1_over_qmqp(cluster):
+    c = cluster
+    log = c.send_from_app(f"alice@{DOMAIN}", "app-normal@app")
+    assert f"queued server={c.ip('mx1')}" in log and "unreachable" not in log, log
+    wait_for(lambda: "app-normal@app" in c.message_ids(c.alice), timeout=30, what="app's mail on mx1")
+    assert c.qmqp_hop(c.alice, "app-normal@app") == "mx1.example.test"
+
+
 def test_2_mx1_down_mail_lands_on_mx2_and_is_handed_over_once(cluster):
     c = cluster
     c.svc("mx1", "-d", "smtpd")
+    c.svc("mx1", "-d", "qmqpd")
     wait_for(lambda: not c.port_open("out", "mx1", 25), timeout=15, what="mx1's smtpd down")
+    wait_for(lambda: not c.port_open("app", "mx1", QMQP_PORT), timeout=15, what="mx1's qmqpd down")
     ids = [f"backup-{i}@out" for i in range(5)]
     for i in ids:
         c.send_from_outside(f"alice@{DOMAIN}", i)  # mx1 refuses: remote falls back to mx2
+    app_ids = [f"backup-{i}@app" for i in range(3)]
+    for i in app_ids:  # mx1 refuses: qmqpc falls over to mx2's qmqpd
+        log = c.send_from_app(f"alice@{DOMAIN}", i)
+        assert f"unreachable server={c.ip('mx1')}" in log and f"queued server={c.ip('mx2')}" in log, log
+    wait_for(lambda: c.queue_count("mx2") >= 8, timeout=10, what="app's three messages in mx2's queue")
     # mx2 holds them: queued, not delivered (it has no mailboxes for the domain).
     wait_for(lambda: c.queue_count("mx2") >= 5, timeout=10, what="five messages in mx2's queue")
     time.sleep(1)
     assert not set(ids) & set(c.message_ids(c.alice))
     assert c.queue_count("mx2") >= 5
+    assert not set(app_ids) & set(c.message_ids(c.alice))
     c.svc("mx1", "-u", "smtpd")
+    c.svc("mx1", "-u", "qmqpd")
     wait_for(lambda: c.port_open("mx2", "mx1", 25), timeout=15, what="mx1's smtpd back")
     c.svc("mx2", "-a", "send")  # retry now rather than at the next back-off step
     wait_for(lambda: set(ids) <= set(c.message_ids(c.alice)), timeout=40, interval=0.2,
@@ -296,6 +362,14 @@ def test_2_mx1_down_mail_lands_on_mx2_and_is_handed_over_once(cluster):
     wait_for(lambda: c.queue_count("mx2") == 0, timeout=20, what="mx2's queue empty")
     got = c.message_ids(c.alice)
     assert all(got.count(i) == 1 for i in ids), got
+    assert all(got.count(i) == 1 for i in app_ids), got
+    assert all(c.qmqp_hop(c.alice, i) == "mx2.example.test" for i in app_ids)
+    # mx1's qmqpd is back: app's next message goes to mx1 first again.
+    wait_for(lambda: c.port_open("app", "mx1", QMQP_PORT), timeout=15, what="mx1's qmqpd back")
+    log = c.send_from_app(f"alice@{DOMAIN}", "after-backup@app")
+    assert f"queued server={c.ip('mx1')}" in log and "unreachable" not in log, log
+    wait_for(lambda: "after-backup@app" in c.message_ids(c.alice), timeout=30, what="app's mail on mx1")
+    assert c.qmqp_hop(c.alice, "after-backup@app") == "mx1.example.test"
 
 
 def test_3_new_user_receives_on_both_mx_within_2_seconds(cluster):
