@@ -24,7 +24,7 @@ EnvelopeScanner::State EnvelopeScanner::Scan() {
       } else if (c == '\0') {
         data_.resize(scanned_ + 1);  // what follows the envelope is not ours
         return State::kComplete;
-      } else if (c != 'T') {
+      } else if (c != 'T' && c != 'M' && c != 'R') {  // M, R: DSN records (lib/envelope.h)
         return State::kFormat;
       }
       continue;
