@@ -79,6 +79,12 @@ struct OriginalRecipient {
 };
 std::optional<OriginalRecipient> DecodeOrcpt(std::string_view orcpt);
 
+// mailsuite-remote appends this to a recipient's success text when the
+// server offered DSN and got our DSN parameters: the next hop is now the
+// one to notify (RFC 3461 5.2.2), so send sends no "relayed" notice
+// (remote/REPORT.md).
+inline constexpr std::string_view kDsnPassedOnMark = " (DSN passed on)";
+
 // Whether a queue program keeps the envelope's DSN records: ours
 // (mailsuite-queue, and mailsuite-filter, which passes them on) do; a
 // qmail-queue would refuse them (exit 91), so with any other $QMAILQUEUE

@@ -11,6 +11,7 @@
 
 #include "become_user.h"
 #include "address.h"
+#include "remote/dsn_source.h"
 #include "remote/config.h"
 #include "control.h"
 #include "remote/delivery.h"
@@ -99,6 +100,10 @@ int main(int argc, char** argv) {
     return fail_all(Outcome::kTemporary, "Unable to read control files: " + config.error().message + ". (#4.3.0)");
   }
 
+  // DSN parameters for a next hop that offers DSN (dsn_source.h).
+  DeliveryDsn dsn = ReadDeliveryDsn(0, usable);
+  config->delivery.session.mail_dsn = std::move(dsn.mail);
+  config->delivery.session.rcpt_dsn = std::move(dsn.rcpt);
   config->delivery.session.tls.require_verified = ms::HostInList(host, config->tls_destinations);
   Resolver resolver(config->delivery.timeout_connect_s * 1000);
   std::random_device seed;

@@ -24,6 +24,7 @@ struct Extensions {
   uint64_t size_limit = 0;  // 0: none announced
   bool eight_bit_mime = false;
   bool starttls = false;
+  bool dsn = false;  // RFC 3461
 };
 
 // The keywords of an EHLO reply (its lines after the first).
@@ -43,6 +44,10 @@ struct SessionConfig {
   std::string helohost;
   int timeout_remote_s = 1200;
   TlsPolicy tls{};
+  // DSN parameters (dsn_source.h), sent only to a server that offers DSN:
+  // on MAIL, and per recipient (in the order of Run's recipients) on RCPT.
+  std::string mail_dsn{};
+  std::vector<std::string> rcpt_dsn{};
 };
 
 // What one connection achieved.  kNextHost: the server never got as far as
@@ -109,6 +114,7 @@ class SmtpSession {
   std::string tls_result_ = "none";
   std::string peer_;
   const SessionConfig& config_;
+  bool dsn_ = false;  // the server offered DSN (RCPT parameters go out)
   ReplyParser parser_;
 };
 

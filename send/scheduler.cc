@@ -488,12 +488,15 @@ void Scheduler::QueueSuccessNotice(const Msg& msg, const std::vector<size_t>& de
   b.success = true;
   for (size_t i : delivered) {
     const Rcpt& r = msg.rcpts[i];
-    // Remote: the next hop was not asked for DSN (mailsuite-remote does
-    // not pass NOTIFY on), so RFC 3461 5.2.2 "relayed".
+    // mailsuite-remote's mark (remote/REPORT.md): the next hop offered DSN
+    // and has the request now; it reports, not we.
+    if (r.route.channel == Channel::kRemote && std::string_view(r.reason).ends_with(kDsnPassedOnMark)) continue;
+    // Remote without that mark: the next hop does not offer DSN, so RFC
+    // 3461 5.2.2 "relayed".
     b.recipients.push_back({r.address, r.reason, now, r.dsn.orcpt,
                             r.route.channel == Channel::kLocal ? "delivered" : "relayed"});
   }
-  SendReport(msg, &b, now);
+  if (!b.recipients.empty()) SendReport(msg, &b, now);
 }
 
 // Composes and queues a report about msg (failure or success) to its

@@ -177,3 +177,51 @@ def test_send_honours_notify_and_ret(inst):  # noqa: F811
     assert "nosuch1" not in bounce.as_string()
     drops = inst.events("drop")
     assert [d["to"] for d in drops] == ["nosuch1@example.test"]
+
+
+def queue_with_dsn(inst, message, envelope):  # noqa: F811
+    """Queues through the real mailsuite-queue with a raw envelope (DSN records)."""
+    r, w = os.pipe()
+    os.write(w, envelope)
+    os.close(w)
+    try:
+        p = subprocess.run(inst.as_user() + [prog("mailsuite-queue")], input=message, stdout=r,
+                           env=inst.root.env, stderr=subprocess.PIPE, timeout=30)
+    finally:
+        os.close(r)
+    assert p.returncode == 0, p.stderr
+
+
+def test_remote_passes_dsn_on_only_to_a_dsn_hop(inst):  # noqa: F811
+    from conftest import free_port
+    from remote_sinks import SmtpSink
+    alice = inst.add_user("alice@example.test")
+    with_dsn = SmtpSink("127.0.0.1", free_port(),
+                        extensions=("PIPELINING", "8BITMIME", "DSN", "SIZE 10000000")).start()
+    without = SmtpSink("127.0.0.1", free_port()).start()
+    try:
+        inst.root.set("smtproutes", f"dsn.test:[127.0.0.1]:{with_dsn.port}",
+                      f"plain.test:[127.0.0.1]:{without.port}")
+        inst.start()
+        queue_with_dsn(inst, b"Subject: onward\n\nhi\n",
+                       b"Falice@example.test\0MRET=HDRS ENVID=E+2B1\0"
+                       b"Ta@dsn.test\0RNOTIFY=SUCCESS,FAILURE ORCPT=rfc822;A+2BO@dsn.test\0"
+                       b"Tb@plain.test\0RNOTIFY=SUCCESS\0\0")
+        wait_for(lambda: with_dsn.messages and without.messages and maildir_messages(alice),
+                 timeout=30, what="both hops and the notice")
+        wait_for(inst.queue_empty, timeout=20, what="empty queue")
+        sent = with_dsn.sessions[0]
+        mail = [c for c in sent if c.upper().startswith("MAIL FROM:")][0]
+        rcpt = [c for c in sent if c.upper().startswith("RCPT TO:")][0]
+        assert mail.endswith(" RET=HDRS ENVID=E+2B1")
+        assert rcpt == "RCPT TO:<a@dsn.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;A+2BO@dsn.test"
+        plain = without.sessions[0]
+        assert not any("NOTIFY" in c or "RET=" in c or "ENVID" in c for c in plain)
+        # Only b@plain.test is reported "relayed"; dsn.test notifies itself.
+        [notice] = [parse(m) for m in maildir_messages(alice)]
+        blocks = notice.get_payload()[1].get_payload()
+        assert [b["Final-Recipient"] for b in blocks[1:]] == ["rfc822; b@plain.test"]
+        assert blocks[1]["Action"] == "relayed"
+    finally:
+        with_dsn.stop()
+        without.stop()
