@@ -37,7 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ParseRcptDsnText(input);
   EnvelopeError error;
   if (auto envelope = DecodeEnvelope(input, &error)) {
-    if (EncodeEnvelope(*envelope) != input) std::abort();
+    // The decoder takes record text in any keyword case and NOTIFY order;
+    // what it re-encodes (canonical) must decode to the same values.
+    std::string canonical = EncodeEnvelope(*envelope);
+    auto again = DecodeEnvelope(canonical, &error);
+    if (!again || EncodeEnvelope(*again) != canonical || !(again->dsn == envelope->dsn) ||
+        again->recipient_dsn != envelope->recipient_dsn)
+      std::abort();
   }
   return 0;
 }
