@@ -75,7 +75,9 @@ int HandToNextQueue(const std::string& program, std::string_view prefix, int mes
     *why = "reading the spooled message failed";
     return 54;
   }
-  QueueVerdict v = client.Finish(EncodeEnvelope(envelope), deadline);
+  // DSN records go on to a program that keeps them (lib/dsn_params.h);
+  // a qmail-queue would refuse the whole envelope for them.
+  QueueVerdict v = client.Finish(EncodeEnvelope(envelope, QueueProgramKeepsDsn(program)), deadline);
   if (v.queued) return 0;
   *why = program + ": " + v.Reason();
   if (v.timed_out || v.write_failed || !v.status.exited) return v.permanent ? 31 : 71;

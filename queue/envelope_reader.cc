@@ -24,8 +24,8 @@ EnvelopeScanner::State EnvelopeScanner::Scan() {
       } else if (c == '\0') {
         data_.resize(scanned_ + 1);  // what follows the envelope is not ours
         return State::kComplete;
-      } else if (c != 'T' && c != 'U') {  // U: the SMTPUTF8 mark (lib/envelope.h),
-        return State::kFormat;              // its place is checked by DecodeEnvelope
+      } else if (c != 'T' && c != 'U' && c != 'M' && c != 'R') {  // U: SMTPUTF8, M, R: DSN
+        return State::kFormat;  // (lib/envelope.h; their places are checked by DecodeEnvelope)
       }
       continue;
     }

@@ -228,7 +228,9 @@ int Inject(const InjectOptions& options) {
     }
   }
   std::string why;
-  QueueVerdict verdict = queue.Finish(EncodeEnvelope({*sender, *recipients, smtputf8}),
+  Envelope envelope(*sender, *recipients);
+  envelope.smtputf8 = smtputf8;
+  QueueVerdict verdict = queue.Finish(EncodeEnvelope(envelope),
                                      Deadline::AfterSeconds(kQueueTimeoutSeconds));
   int code = VerdictToInjectExit(verdict, &why);
   if (code != kInjected) return Fail(code, why);

@@ -91,9 +91,10 @@ std::string FormatListing(const std::vector<ListedMessage>& messages, int64_t no
       continue;
     }
     out += m.id + "  " + std::to_string(m.size) + " bytes  age " +
-           FormatAge(now - m.queued_time) + "  <" + m.sender + ">\n";
+           FormatAge(now - m.queued_time) + "  <" + m.sender + ">" + (m.dsn.empty() ? "" : "  " + m.dsn) + "\n";
     for (const auto& r : m.recipients)
-      out += "    <" + r.address + ">  " + StateText(r, domains.IsLocal(r.address)) + "\n";
+      out += "    <" + r.address + ">  " + StateText(r, domains.IsLocal(r.address)) +
+             (r.dsn.empty() ? "" : "  " + r.dsn) + "\n";
   }
   return out;
 }

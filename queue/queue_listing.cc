@@ -72,7 +72,10 @@ bool ReadMessage(const QueueLayout& layout, ListedMessage* m) {
     return true;
   }
   m->sender = envelope->sender;
-  for (auto& r : envelope->recipients) m->recipients.push_back({std::move(r), {}, {}});
+  m->dsn = FormatMailDsn(envelope->dsn);
+  for (size_t i = 0; i < envelope->recipients.size(); ++i)
+    m->recipients.push_back(
+        {std::move(envelope->recipients[i]), {}, {}, FormatRcptDsn(envelope->RecipientDsn(i))});
   auto state = ReadFile(layout.StatePath(m->id));
   if (!state && state.error().code != ENOENT) m->problem = state.error().message;
   if (state) {

@@ -16,9 +16,13 @@ namespace ms::queue {
 enum class RecipientState { kPending, kDelivered, kDeferred, kBounced };
 
 struct ListedRecipient {
+  ListedRecipient() = default;
+  ListedRecipient(std::string rcpt, RecipientState st, std::string why, std::string params = {})
+      : address(std::move(rcpt)), state(st), reason(std::move(why)), dsn(std::move(params)) {}
   std::string address;
   RecipientState state = RecipientState::kPending;
   std::string reason;  // the last one, for deferred and bounced
+  std::string dsn;     // "NOTIFY=... ORCPT=..." (RFC 3461), or empty
 };
 
 struct ListedMessage {
@@ -26,6 +30,7 @@ struct ListedMessage {
   uint64_t size = 0;           // the message itself, without header and envelope
   int64_t queued_time = 0;
   std::string sender;
+  std::string dsn;             // "RET=... ENVID=..." (RFC 3461), or empty
   std::vector<ListedRecipient> recipients;
   std::string problem;         // non-empty: the file could not be understood
 };

@@ -13,6 +13,7 @@
 #include "become_user.h"
 #include "address.h"
 #include "utf8_address.h"
+#include "remote/dsn_source.h"
 #include "remote/config.h"
 #include "control.h"
 #include "remote/delivery.h"
@@ -110,6 +111,10 @@ int main(int argc, char** argv) {
   // Signed as msremote, the only account that can read the keys.
   SignIfConfigured(ms::Control(), sender, &*message, static_cast<int64_t>(std::time(nullptr)));
 
+  // DSN parameters for a next hop that offers DSN (dsn_source.h).
+  DeliveryDsn dsn = ReadDeliveryDsn(0, usable);
+  config->delivery.session.mail_dsn = std::move(dsn.mail);
+  config->delivery.session.rcpt_dsn = std::move(dsn.rcpt);
   config->delivery.session.tls.require_verified = ms::HostInList(host, config->tls_destinations);
   Resolver resolver(config->delivery.timeout_connect_s * 1000);
   std::random_device seed;

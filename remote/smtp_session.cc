@@ -1,5 +1,7 @@
 #include "remote/smtp_session.h"
 
+#include "dsn_params.h"
+
 #include <algorithm>
 
 #include "address.h"
@@ -35,6 +37,7 @@ Extensions ParseEhloReply(const Reply& reply) {
     if (keyword == "8bitmime") e.eight_bit_mime = true;
     if (keyword == "starttls") e.starttls = true;
     if (keyword == "smtputf8") e.smtputf8 = true;
+    if (keyword == "dsn") e.dsn = true;
     if (keyword == "size") {
       e.size = true;
       if (auto limit = ParseDecimal(param, UINT64_MAX, 19)) e.size_limit = *limit;
@@ -221,13 +224,15 @@ SmtpSession::Io SmtpSession::SendMessage(StoredMessage& message, Reply* reply, b
 namespace {
 
 // MAIL FROM with SIZE= and BODY= as far as the server announced them.
-std::string MailCommand(const std::string& sender, const Extensions& ext, const MessageFacts& facts) {
+std::string MailCommand(const std::string& sender, const Extensions& ext, const MessageFacts& facts,
+                        const SessionConfig& config) {
   std::string mail = "MAIL FROM:<" + sender + ">";
   if (ext.size) mail += " SIZE=" + std::to_string(facts.crlf_size);
   if (ext.eight_bit_mime && facts.eight_bit) mail += " BODY=8BITMIME";
   // Only when the message needs it (RFC 6531 3.4: SHOULD NOT otherwise: a
   // next hop without SMTPUTF8 would then have to bounce a plain message).
   if (ext.smtputf8 && facts.smtputf8) mail += " SMTPUTF8";
+  if (ext.dsn && !config.mail_dsn.empty()) mail += " " + config.mail_dsn;
   return mail + "\r\n";
 }
 
@@ -236,7 +241,10 @@ std::string MailCommand(const std::string& sender, const Extensions& ext, const 
 SmtpSession::Io SmtpSession::SendEnvelope(const std::string& mail, const std::vector<std::string>& recipients,
                                           bool pipelining, EnvelopeReplies* out, const char** when) {
   std::vector<std::string> rcpt_commands;
-  for (const std::string& r : recipients) rcpt_commands.push_back("RCPT TO:<" + r + ">\r\n");
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    std::string params = dsn_ && i < rcpt_dsn_.size() && !rcpt_dsn_[i].empty() ? " " + rcpt_dsn_[i] : std::string();
+    rcpt_commands.push_back("RCPT TO:<" + recipients[i] + ">" + params + "\r\n");
+  }
   out->rcpt.assign(recipients.size(), Reply());
   Io io;
   if (pipelining) {
@@ -295,7 +303,11 @@ void SmtpSession::Transmit(StoredMessage& message, const std::vector<size_t>& ac
     return;
   }
   if (final_reply.Positive()) {
-    set_accepted(Outcome::kAccepted, peer_ + " accepted the message: " + final_reply.Joined());
+    // kDsnPassedOn tells send that the next hop took the DSN request, so
+    // it sends no "relayed" notice itself (remote/REPORT.md).
+    std::string text = peer_ + " accepted the message: " + final_reply.Joined();
+    if (dsn_) text += kDsnPassedOnMark;
+    set_accepted(Outcome::kAccepted, text);
     report->SetMessageAccepted(true);
   } else {
     set_accepted(OutcomeOf(final_reply), Said(final_reply, "end of DATA"));
@@ -347,6 +359,9 @@ AttemptResult SmtpSession::Run(const std::string& sender, const std::vector<std:
     Quit();
     return result;
   }
+  // Each recipient's DSN parameters, in the order of the RCPTs sent.
+  rcpt_dsn_.clear();
+  for (size_t i : wire_index) rcpt_dsn_.push_back(i < config_.rcpt_dsn.size() ? config_.rcpt_dsn[i] : std::string());
   if (wire.size() == recipients.size()) {
     Transaction(wire_sender, wire, ext, message, report);
     return result;
@@ -365,7 +380,8 @@ void SmtpSession::Transaction(const std::string& sender, const std::vector<std::
   const MessageFacts& facts = message.facts();
   EnvelopeReplies replies;
   const char* when = "";
-  if (Io io = SendEnvelope(MailCommand(sender, ext, facts), recipients, ext.pipelining, &replies, &when);
+  dsn_ = ext.dsn;
+  if (Io io = SendEnvelope(MailCommand(sender, ext, facts, config_), recipients, ext.pipelining, &replies, &when);
       io != Io::kOk) {
     report->SetAll(Outcome::kTemporary, Describe(io, when));
     report->SetMessageText(Describe(io, when));

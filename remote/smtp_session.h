@@ -25,6 +25,7 @@ struct Extensions {
   bool eight_bit_mime = false;
   bool starttls = false;
   bool smtputf8 = false;  // RFC 6531
+  bool dsn = false;  // RFC 3461
 };
 
 // The keywords of an EHLO reply (its lines after the first).
@@ -44,6 +45,10 @@ struct SessionConfig {
   std::string helohost;
   int timeout_remote_s = 1200;
   TlsPolicy tls{};
+  // DSN parameters (dsn_source.h), sent only to a server that offers DSN:
+  // on MAIL, and per recipient (in the order of Run's recipients) on RCPT.
+  std::string mail_dsn{};
+  std::vector<std::string> rcpt_dsn{};
 };
 
 // What one connection achieved.  kNextHost: the server never got as far as
@@ -114,6 +119,8 @@ class SmtpSession {
   std::string tls_result_ = "none";
   std::string peer_;
   const SessionConfig& config_;
+  bool dsn_ = false;  // the server offered DSN (RCPT parameters go out)
+  std::vector<std::string> rcpt_dsn_;  // this transaction's RCPT parameters, one per RCPT sent
   ReplyParser parser_;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "dsn_params.h"
+
 namespace ms::send {
 
 namespace {
@@ -88,7 +90,9 @@ std::string ComposeBounce(const BounceRequest& r) {
   std::string m;
   m += "From: Mail Delivery System <" + r.from + ">\n";
   m += "To: " + r.to + "\n";
-  m += r.double_bounce ? "Subject: failure notice (double bounce)\n" : "Subject: failure notice\n";
+  m += r.success         ? "Subject: delivery notification: success\n"
+       : r.double_bounce ? "Subject: failure notice (double bounce)\n"
+                         : "Subject: failure notice\n";
   m += "Date: " + MailDate(r.now) + "\n";
   m += "Message-ID: <" + std::to_string(r.now) + "." + r.queue_id + ".dsn@" + r.reporting_host +
        ">\n";
@@ -100,7 +104,9 @@ std::string ComposeBounce(const BounceRequest& r) {
 
   m += "--" + boundary + "\nContent-Type: text/plain; charset=us-ascii\n\n";
   m += "Hi. This is the mailsuite-send program at " + r.reporting_host + ".\n";
-  if (r.double_bounce)
+  if (r.success)
+    m += "Your message was delivered to the following addresses, as you asked to be told.\n\n";
+  else if (r.double_bounce)
     m += "I tried to deliver a bounce message to this address, but the bounce bounced!\n\n";
   else
     m += "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
@@ -114,11 +120,16 @@ std::string ComposeBounce(const BounceRequest& r) {
   m += "--" + boundary + "\nContent-Type: message/delivery-status\n\n";
   m += "Reporting-MTA: dns; " + r.reporting_host + "\n";
   m += "X-Mailsuite-Queue-ID: " + r.queue_id + "\n";
+  if (auto envid = DecodeXtext(r.envid); envid && !envid->empty())
+    m += "Original-Envelope-Id: " + OneLine(*envid, 200) + "\n";
   m += "Arrival-Date: " + MailDate(r.arrival_time) + "\n";
   for (const auto& f : r.recipients) {
-    m += "\nFinal-Recipient: rfc822; " + OneLine(f.address, 1000) + "\n";
-    m += "Action: failed\n";
-    m += "Status: " + StatusFromReason(f.reason) + "\n";
+    m += "\n";
+    if (auto orcpt = DecodeOrcpt(f.orcpt))
+      m += "Original-Recipient: " + OneLine(orcpt->type, 64) + "; " + OneLine(orcpt->address, 1000) + "\n";
+    m += "Final-Recipient: rfc822; " + OneLine(f.address, 1000) + "\n";
+    m += "Action: " + (r.success ? OneLine(f.action, 20) : std::string("failed")) + "\n";
+    m += "Status: " + (r.success ? std::string("2.0.0") : StatusFromReason(f.reason)) + "\n";
     m += "Diagnostic-Code: X-mailsuite; " + OneLine(f.reason, 900) + "\n";
     m += "Last-Attempt-Date: " + MailDate(f.time) + "\n";
   }

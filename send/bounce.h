@@ -31,9 +31,18 @@ namespace ms::send {
 inline constexpr std::string_view kDoubleBounceSender = "#@[]";
 
 struct FailedRecipient {
+  FailedRecipient() = default;
+  FailedRecipient(std::string rcpt, std::string why, int64_t when, std::string original = {}, std::string what = {})
+      : address(std::move(rcpt)), reason(std::move(why)), time(when), orcpt(std::move(original)),
+        action(std::move(what)) {}
   std::string address;
   std::string reason;
   int64_t time = 0;  // of the last attempt
+  // RFC 3461: the ORCPT the client gave ("rfc822;x@y", xtext), or empty.
+  std::string orcpt;
+  // For a success notice (BounceRequest::success): "delivered" (local) or
+  // "relayed" (handed to a host that was not asked for DSN).
+  std::string action;
 };
 
 struct BounceRequest {
@@ -48,6 +57,10 @@ struct BounceRequest {
   std::string_view original_headers;  // up to (not including) the blank line
   // Instead, when not empty: the whole failed message (message/rfc822).
   std::string_view original_message;
+  // RFC 3461 ENVID of the original (xtext), or empty.
+  std::string envid;
+  // A success notice (NOTIFY=SUCCESS) rather than a failure report.
+  bool success = false;
 };
 
 // The largest failed message a double bounce carries whole.  Our own

@@ -165,12 +165,14 @@ void Scheduler::LoadMessage(const std::string& id, int64_t now) {
   msg.id = id;
   msg.header = stored->header;
   msg.sender = std::move(stored->envelope.sender);
+  msg.dsn = stored->envelope.dsn;
   msg.has_state_file = stored->has_state_file;
   msg.rcpts.resize(stored->envelope.recipients.size());
   LogNew(msg);
   for (size_t i = 0; i < msg.rcpts.size(); ++i) {
     Rcpt& r = msg.rcpts[i];
     r.address = std::move(stored->envelope.recipients[i]);
+    r.dsn = stored->envelope.RecipientDsn(i);
     r.route = RouteRecipient(r.address, config_);
     auto st = stored->states.find(i);
     if (st == stored->states.end()) {
@@ -369,6 +371,7 @@ void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
                        const std::vector<RecipientOutcome>& outcomes, uint64_t number,
                        int64_t now) {
   std::vector<StateRecord> records;
+  std::vector<size_t> notify_success;  // delivered, NOTIFY=SUCCESS
   bool all_delivered = true;
   for (size_t k = 0; k < indexes.size(); ++k) {
     Rcpt& r = msg.rcpts[indexes[k]];
@@ -389,6 +392,7 @@ void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
       case Outcome::kSuccess:
         r.state = RState::kDelivered;
         code = 'D';
+        if (r.dsn.WantsSuccess()) notify_success.push_back(indexes[k]);
         break;
       case Outcome::kFailure:
         r.state = RState::kFailed;
@@ -406,6 +410,7 @@ void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
     }
     records.push_back({indexes[k], code, now, r.reason});
   }
+  if (!notify_success.empty()) QueueSuccessNotice(msg, notify_success, now);
   // Fast path (FORMAT.md "Finishing"): when these results finish the
   // message with nothing to bounce, unlinking mess/ID records them all;
   // a crash before the unlink only repeats deliveries.
@@ -447,8 +452,18 @@ bool Scheduler::FinishMessage(Msg& msg, int64_t now) {
 
 bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
   std::vector<FailedRecipient> failed;
-  for (const Rcpt& r : msg.rcpts)
-    if (r.state == RState::kFailed) failed.push_back({r.address, r.reason, r.last_time});
+  for (Rcpt& r : msg.rcpts) {
+    if (r.state != RState::kFailed) continue;
+    if (!r.dsn.WantsFailure()) {
+      // NOTIFY=NEVER (or without FAILURE): the client asked for no bounce.
+      LogLine("drop").Add("msg", msg.id).Add("to", r.address).Add("reason", "NOTIFY: no failure report asked for")
+          .Emit();
+      r.state = RState::kBounced;
+      continue;
+    }
+    failed.push_back({r.address, r.reason, r.last_time, r.dsn.orcpt, ""});
+  }
+  if (failed.empty()) return true;
   if (msg.sender == kDoubleBounceSender) {
     // A double bounce that failed: nobody is left to tell.
     for (const auto& f : failed)
@@ -456,9 +471,41 @@ bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
     return true;
   }
   BounceRequest b;
+  b.double_bounce = msg.sender.empty();
+  b.recipients = std::move(failed);
+  if (!SendReport(msg, &b, now)) return false;
+  for (Rcpt& r : msg.rcpts)
+    if (r.state == RState::kFailed) r.state = RState::kBounced;
+  return true;
+}
+
+// RFC 3461 success notices: best effort, once, when the delivery is
+// recorded; a notice that cannot be queued is logged and not retried (a
+// retry could send it twice, and the message itself is delivered).
+void Scheduler::QueueSuccessNotice(const Msg& msg, const std::vector<size_t>& delivered, int64_t now) {
+  if (msg.sender.empty() || msg.sender == kDoubleBounceSender) return;  // RFC 3461 6.2: never to <>
+  BounceRequest b;
+  b.success = true;
+  for (size_t i : delivered) {
+    const Rcpt& r = msg.rcpts[i];
+    // mailsuite-remote's mark (remote/REPORT.md): the next hop offered DSN
+    // and has the request now; it reports, not we.
+    if (r.route.channel == Channel::kRemote && std::string_view(r.reason).ends_with(kDsnPassedOnMark)) continue;
+    // Remote without that mark: the next hop does not offer DSN, so RFC
+    // 3461 5.2.2 "relayed".
+    b.recipients.push_back({r.address, r.reason, now, r.dsn.orcpt,
+                            r.route.channel == Channel::kLocal ? "delivered" : "relayed"});
+  }
+  if (!b.recipients.empty()) SendReport(msg, &b, now);
+}
+
+// Composes and queues a report about msg (failure or success) to its
+// sender, or a double bounce to the postmaster.
+bool Scheduler::SendReport(const Msg& msg, BounceRequest* report, int64_t now) {
+  BounceRequest& b = *report;
   b.reporting_host = config_.me;
   b.from = config_.bouncefrom + "@" + config_.bouncehost;
-  b.double_bounce = msg.sender.empty();
+  b.envid = msg.dsn.envid;
   Envelope envelope;
   if (b.double_bounce) {
     if (config_.doublebounceto.empty()) {
@@ -474,10 +521,11 @@ bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
   b.queue_id = msg.id;
   b.arrival_time = msg.header.queued_time;
   b.now = now;
-  b.recipients = std::move(failed);
-  // A double bounce carries the failed bounce whole (under the limit), a
-  // bounce the original's header.
-  bool whole = b.double_bounce && msg.header.message_length <= kMaxDoubleBounceOriginal;
+  // A double bounce carries the failed bounce whole (under the limit), so
+  // does a bounce when the sender asked RET=FULL; otherwise the header
+  // (RET=HDRS, and our default).  A success notice: the header.
+  bool want_whole = b.double_bounce || (!b.success && msg.dsn.ret == DsnRet::kFull);
+  bool whole = want_whole && msg.header.message_length <= kMaxDoubleBounceOriginal;
   auto head = store_.ReadMessagePart(
       msg.id, msg.header.message_offset,
       whole ? msg.header.message_length : std::min<uint64_t>(msg.header.message_length, kMaxBounceHeader));
@@ -491,15 +539,14 @@ bool Scheduler::QueueBounce(Msg& msg, int64_t now) {
   std::string program = ProgramPath("mailsuite-queue");
   auto verdict = QueueMessage(program, text, EncodeEnvelope(envelope),
                               Deadline::AfterSeconds(kBounceQueueSeconds));
+  const char* what = b.success ? "success notice" : "bounce";
   if (!verdict || !verdict->queued) {
     std::string why = !verdict ? verdict.error().message : program + ": " + verdict->Reason();
-    LogLine("alert").Add("msg", msg.id).Add("what", "bounce").Add("reason", why).Emit();
+    LogLine("alert").Add("msg", msg.id).Add("what", what).Add("reason", why).Emit();
     return false;
   }
-  LogLine(b.double_bounce ? "doublebounce" : "bounce").Add("msg", msg.id).Add("to", b.to)
+  LogLine(b.success ? "notify" : b.double_bounce ? "doublebounce" : "bounce").Add("msg", msg.id).Add("to", b.to)
       .Add("rcpts", b.recipients.size()).Emit();
-  for (Rcpt& r : msg.rcpts)
-    if (r.state == RState::kFailed) r.state = RState::kBounced;
   return true;
 }
 

@@ -16,6 +16,7 @@
 
 #include "control.h"
 #include "fd.h"
+#include "send/bounce.h"
 #include "send/config.h"
 #include "send/outcome.h"
 #include "send/queue_store.h"
@@ -49,11 +50,13 @@ class Scheduler {
     int64_t next_try = 0;
     int64_t last_time = 0;
     std::string reason;
+    RcptDsn dsn;  // NOTIFY, ORCPT (RFC 3461)
   };
   struct Msg {
     std::string id;
     QueueHeader header;
     std::string sender;
+    MailDsn dsn;  // RET, ENVID
     std::vector<Rcpt> rcpts;
     int inflight = 0;
     bool has_state_file = false;  // it may exist (a failed append may have created it)
@@ -89,7 +92,9 @@ class Scheduler {
               const std::vector<RecipientOutcome>& outcomes, uint64_t number, int64_t now);
   bool MessageComplete(const Msg& msg) const;
   bool FinishMessage(Msg& msg, int64_t now);
+  void QueueSuccessNotice(const Msg& msg, const std::vector<size_t>& delivered, int64_t now);
   bool QueueBounce(Msg& msg, int64_t now);
+  bool SendReport(const Msg& msg, BounceRequest* report, int64_t now);
   void RetryBounces(int64_t now);
   void Scan(int64_t now);
   void LogStatus();

@@ -14,7 +14,7 @@ struct VerbName {
 
 constexpr VerbName kVerbs[] = {
     {"HELO", Verb::kHelo}, {"EHLO", Verb::kEhlo}, {"MAIL", Verb::kMail},
-    {"RCPT", Verb::kRcpt}, {"DATA", Verb::kData}, {"RSET", Verb::kRset},
+    {"RCPT", Verb::kRcpt}, {"DATA", Verb::kData}, {"BDAT", Verb::kBdat}, {"RSET", Verb::kRset},
     {"NOOP", Verb::kNoop}, {"VRFY", Verb::kVrfy}, {"HELP", Verb::kHelp},
     {"QUIT", Verb::kQuit}, {"STARTTLS", Verb::kStartTls}, {"AUTH", Verb::kAuth},
 };
@@ -73,6 +73,29 @@ PathArgError ParsePathPart(std::string_view text, bool reverse, Path* out,
   return PathArgError::kNone;
 }
 
+// The next "KEY[=value]" of the blank-separated parameters; *eq is the
+// position of '=' in it (npos: no value).
+bool NextParam(std::string_view* params, std::string_view* key, std::string_view* value, size_t* eq) {
+  if (params->empty()) return false;
+  size_t sp = params->find(' ');
+  std::string_view param = params->substr(0, sp);
+  *params = sp == std::string_view::npos ? std::string_view() : Trim(params->substr(sp));
+  *eq = param.find('=');
+  *key = param.substr(0, *eq);
+  *value = *eq == std::string_view::npos ? std::string_view() : param.substr(*eq + 1);
+  return true;
+}
+
+// A DSN parameter's verdict as the MAIL/RCPT error (kNotDsn: unknown).
+PathArgError DsnParam(DsnParamResult result) {
+  switch (result) {
+    case DsnParamResult::kOk: return PathArgError::kNone;
+    case DsnParamResult::kNotDsn: return PathArgError::kUnknownParam;
+    case DsnParamResult::kBad:
+    case DsnParamResult::kDuplicate: break;
+  }
+  return PathArgError::kBadParam;
+}
 
 }  // namespace
 
@@ -98,13 +121,9 @@ PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
   PathArgError e = ParsePathPart(arg.substr(5), true, &out->path, &params);
   if (e != PathArgError::kNone) return e;
   params = Trim(params);
-  while (!params.empty()) {
-    size_t sp = params.find(' ');
-    std::string_view param = params.substr(0, sp);
-    params = sp == std::string_view::npos ? std::string_view() : Trim(params.substr(sp));
-    size_t eq = param.find('=');
-    std::string_view key = param.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
+  std::string_view key, value;
+  size_t eq;
+  while (NextParam(&params, &key, &value, &eq)) {
     if (EqualsIgnoringCase(key, "SIZE")) {
       if (eq == std::string_view::npos) return PathArgError::kBadParam;
       std::optional<uint64_t> size = ParseDecimal(value, UINT64_MAX, 19);
@@ -121,8 +140,9 @@ PathArgError ParseMailArgs(std::string_view arg, MailArgs* out) {
     } else if (EqualsIgnoringCase(key, "AUTH")) {
       if (eq == std::string_view::npos || value.empty()) return PathArgError::kBadParam;
       out->auth = value;
-    } else {
-      return PathArgError::kUnknownParam;
+    } else if (PathArgError dsn = DsnParam(ParseMailDsnParam(key, value, eq != std::string_view::npos, &out->dsn));
+               dsn != PathArgError::kNone) {
+      return dsn;
     }
   }
   return PathArgError::kNone;
@@ -133,7 +153,13 @@ PathArgError ParseRcptArgs(std::string_view arg, RcptArgs* out) {
   std::string_view params;
   PathArgError e = ParsePathPart(arg.substr(3), false, &out->path, &params);
   if (e != PathArgError::kNone) return e;
-  if (!Trim(params).empty()) return PathArgError::kUnknownParam;
+  params = Trim(params);
+  std::string_view key, value;
+  size_t eq;
+  while (NextParam(&params, &key, &value, &eq)) {
+    e = DsnParam(ParseRcptDsnParam(key, value, eq != std::string_view::npos, &out->dsn));
+    if (e != PathArgError::kNone) return e;
+  }
   return PathArgError::kNone;
 }
 

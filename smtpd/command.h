@@ -8,11 +8,12 @@
 #include <string_view>
 
 #include "address.h"
+#include "dsn_params.h"
 
 namespace ms::smtpd {
 
 enum class Verb {
-  kHelo, kEhlo, kMail, kRcpt, kData, kRset, kNoop, kVrfy, kHelp, kQuit,
+  kHelo, kEhlo, kMail, kRcpt, kData, kBdat, kRset, kNoop, kVrfy, kHelp, kQuit,
   kStartTls, kAuth,  // recognised so the TLS/AUTH layer can claim them
   kUnknown,
 };
@@ -43,10 +44,12 @@ struct MailArgs {
   bool body_8bit = false;  // BODY=8BITMIME
   std::string_view auth;   // AUTH= (RFC 4954), kept for the AUTH layer
   bool smtputf8 = false;   // SMTPUTF8 (RFC 6531), no value
+  MailDsn dsn;             // RET=, ENVID= (RFC 3461)
 };
 
 struct RcptArgs {
   Path path;
+  RcptDsn dsn;  // NOTIFY=, ORCPT= (RFC 3461)
 };
 
 // arg is Command::arg of MAIL ("FROM:<a@b> SIZE=10") or RCPT ("TO:<a@b>").

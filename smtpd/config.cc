@@ -1,5 +1,7 @@
 #include "smtpd/config.h"
 
+#include "dsn_params.h"
+
 #include <cstdlib>
 
 #include "paths.h"
@@ -109,6 +111,7 @@ Result<Config> LoadConfig(const Control& control, const EnvGetter& env) {
   c.queue_dir = QueueDir();
   auto qq = env("QMAILQUEUE");
   c.queue_program = qq && !qq->empty() ? *qq : ProgramPath("mailsuite-queue");
+  c.dsn = QueueProgramKeepsDsn(c.queue_program);
   return c;
 }
 

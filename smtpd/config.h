@@ -18,6 +18,12 @@ namespace ms::smtpd {
 inline constexpr size_t kMaxCommandLine = 512;         // RFC 5321 4.5.3.1.4, CRLF included
 inline constexpr uint64_t kMaxHeaderBytes = 102400;    // header section, as Postfix's header_size_limit
 inline constexpr long kHardMaxRcpt = 1000;             // recipients per message when maxrcpt is 0
+// qmail-smtpd's MAXHOPS: more Received: plus Delivered-To: lines than this
+// and the message is looping.
+inline constexpr uint64_t kMaxHops = 100;
+// Decoded message bytes (DATA or BDAT) go to the sink in chunks of this
+// size, so memory stays flat whatever the message size.
+inline constexpr size_t kSinkChunk = 65536;
 inline constexpr uint64_t kDefaultQueueMinFree = 16u << 20;  // queueminfree default, bytes
 
 struct Config {
@@ -42,6 +48,9 @@ struct Config {
   uint64_t queue_min_free = kDefaultQueueMinFree;
   std::string queue_dir;
   std::string queue_program;
+  // DSN (RFC 3461) is offered only when the queue program keeps the DSN
+  // envelope records (lib/dsn_params.h QueueProgramKeepsDsn).
+  bool dsn = true;
   std::string remote_ip;
   std::string remote_host;
   RelayConfig relay;

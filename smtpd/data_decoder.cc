@@ -1,5 +1,7 @@
 #include "smtpd/data_decoder.h"
 
+#include "smtpd/config.h"
+
 namespace ms::smtpd {
 
 namespace {
@@ -48,7 +50,7 @@ size_t DataDecoder::Feed(std::string_view in, std::string* out) {
     char c = in[i];
     switch (state_) {
       case State::kLineStart:
-        if (c == '.') state_ = State::kDot;
+        if (c == '.' && !chunked_) state_ = State::kDot;
         else if (c == '\r') state_ = State::kCr;
         else if (c == '\n') { bare_lf_ = true; Emit(c, out); state_ = State::kInLine; }
         else { Emit(c, out); state_ = State::kInLine; }
@@ -86,6 +88,23 @@ size_t DataDecoder::Feed(std::string_view in, std::string* out) {
     }
   }
   return i;
+}
+
+void DataDecoder::EndChunked(std::string* out) {
+  if (state_ == State::kCr) {
+    bare_cr_ = true;
+    Emit('\r', out);
+  }
+  state_ = State::kDone;
+}
+
+const char* MessageRefusal(const DataDecoder& decoder, uint64_t databytes) {
+  if (decoder.bare_lf() || decoder.bare_cr())
+    return "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
+  if (databytes && decoder.octets() > databytes) return "552 5.3.4 message size exceeds fixed maximum message size";
+  if (decoder.header_too_big()) return "552 5.3.4 message header section too large";
+  if (decoder.hops() > kMaxHops) return "554 5.4.6 too many hops, this message is looping";
+  return nullptr;
 }
 
 }  // namespace ms::smtpd

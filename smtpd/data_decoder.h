@@ -11,6 +11,9 @@
 // folded continuations) that begin "Received:" or "Delivered-To:", in
 // any case, in the header section only.
 //
+// With Framing::kChunked (BDAT) a '.' is an ordinary octet and only the
+// caller ends the message (EndChunked).
+//
 // Pure and incremental: Feed() any split of the stream gives the same
 // result; memory use is whatever the caller does with the output.
 #ifndef MAILSUITE_SMTPD_DATA_DECODER_H_
@@ -25,7 +28,13 @@ namespace ms::smtpd {
 
 class DataDecoder {
  public:
-  explicit DataDecoder(uint64_t max_header_bytes) : max_header_bytes_(max_header_bytes) {}
+  // kDotStuffed: DATA (dots unstuffed, ends at CRLF.CRLF).  kChunked: BDAT
+  // (RFC 3030: the bytes as sent, no terminator; the caller knows the
+  // sizes and calls EndChunked() after the LAST chunk).  The bare CR/LF,
+  // header-size and hop rules are the same in both.
+  enum class Framing { kDotStuffed, kChunked };
+  explicit DataDecoder(uint64_t max_header_bytes, Framing framing = Framing::kDotStuffed)
+      : max_header_bytes_(max_header_bytes), chunked_(framing == Framing::kChunked) {}
 
   // Consumes bytes of in up to and including the terminator; appends the
   // decoded message to *out unless discarding.  Returns the bytes consumed
@@ -35,6 +44,10 @@ class DataDecoder {
   // Stop producing output (the message will be refused) but keep looking
   // for the terminator and counting.
   void Discard() { discard_ = true; }
+
+  // Chunked framing only: the message ends here.  A CR left waiting for
+  // its LF was a bare CR.  Then done().
+  void EndChunked(std::string* out);
 
   bool done() const { return state_ == State::kDone; }
   bool bare_lf() const { return bare_lf_; }
@@ -63,11 +76,17 @@ class DataDecoder {
   size_t field_len_ = 0;
   uint64_t hops_ = 0;
   bool in_header_ = true;
+  bool chunked_ = false;
   bool discard_ = false;
   bool bare_lf_ = false;
   bool bare_cr_ = false;
   bool header_too_big_ = false;
 };
+
+// Why a message (DATA or BDAT) is refused so far, or nullptr: the one
+// place for these rules.  The bare CR/LF check comes first: it is the one
+// that protects the session.
+const char* MessageRefusal(const DataDecoder& decoder, uint64_t databytes);
 
 }  // namespace ms::smtpd
 

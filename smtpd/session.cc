@@ -12,14 +12,6 @@ namespace ms::smtpd {
 
 namespace {
 
-// Decoded message bytes are handed to the sink in chunks of this size, so
-// memory stays flat whatever the message size.
-constexpr size_t kSinkChunk = 65536;
-
-// qmail-smtpd's MAXHOPS: more Received: plus Delivered-To: lines than this
-// and the message is looping.
-constexpr uint64_t kMaxHops = 100;
-
 const char* RcptRefusal(RcptVerdict verdict) {
   switch (verdict) {
     case RcptVerdict::kRelayDenied: return "553 5.7.1 relaying denied: domain not in rcpthosts";
@@ -56,17 +48,6 @@ const char* PathError(PathArgError e, bool sender) {
     case PathArgError::kNone: break;
   }
   return "501 5.5.4 syntax error";
-}
-
-// Why a message that reached its end is refused, or nullptr.  The bare
-// CR/LF check comes first: it is the one that protects the session.
-const char* DataRefusal(const DataDecoder& decoder, uint64_t databytes) {
-  if (decoder.bare_lf() || decoder.bare_cr())
-    return "554 5.6.0 message refused: bare CR or LF in the data; lines must end with CRLF";
-  if (databytes && decoder.octets() > databytes) return "552 5.3.4 message size exceeds fixed maximum message size";
-  if (decoder.header_too_big()) return "552 5.3.4 message header section too large";
-  if (decoder.hops() > kMaxHops) return "554 5.4.6 too many hops, this message is looping";
-  return nullptr;
 }
 
 }  // namespace
@@ -169,6 +150,18 @@ void Session::ResetTransaction() {
   recipients_.clear();
   spf_.Reset();
   smtputf8_ = false;
+  mail_dsn_ = MailDsn();
+  recipient_dsn_.clear();
+  EndBdat();
+}
+
+Envelope Session::CurrentEnvelope() const {
+  Envelope envelope(sender_, recipients_);
+  envelope.smtputf8 = smtputf8_;
+  envelope.dsn = mail_dsn_;
+  for (const RcptDsn& dsn : recipient_dsn_)
+    if (!dsn.empty()) envelope.recipient_dsn = recipient_dsn_;
+  return envelope;
 }
 
 // greetdelay (postscreen's pre-greet test): a real client waits for the
@@ -263,6 +256,7 @@ Session::Step Session::Dispatch(const Command& command) {
     case Verb::kMail: Mail(command); break;
     case Verb::kRcpt: Rcpt(command); break;
     case Verb::kData: return Data(command);
+    case Verb::kBdat: return Bdat(command);
     case Verb::kRset:
       ResetTransaction();
       Reply("250 2.0.0 ok");
@@ -297,6 +291,8 @@ void Session::Helo(const Command& command, bool extended) {
   if (config_.smtputf8) keywords.push_back("SMTPUTF8");
   keywords.push_back(config_.databytes ? "SIZE " + std::to_string(config_.databytes) : "SIZE");
   for (Extension* e : extensions_) e->AddEhloKeywords(*this, &keywords);
+  if (config_.dsn) keywords.push_back("DSN");  // RFC 3461 (dsn_params.h)
+  keywords.push_back("CHUNKING");              // RFC 3030 (session_bdat.cc)
   keywords.push_back("ENHANCEDSTATUSCODES");
   Reply("250-" + config_.me);
   for (size_t i = 0; i < keywords.size(); ++i)
@@ -314,6 +310,7 @@ void Session::Mail(const Command& command) {
   }
   MailArgs args;
   PathArgError e = ParseMailArgs(command.arg, &args);
+  if (e == PathArgError::kNone && !config_.dsn && !args.dsn.empty()) e = PathArgError::kUnknownParam;
   if (e != PathArgError::kNone) {
     Refuse("mail", "syntax", command.arg, PathError(e, true));
     return;
@@ -341,6 +338,7 @@ void Session::Mail(const Command& command) {
   has_sender_ = true;
   smtputf8_ = args.smtputf8;
   sender_ = args.path.null ? std::string() : EnvelopeAddress(args.path.mailbox);
+  mail_dsn_ = args.dsn;
   spf_.AtMail(sender_, helo_, authenticated_);
   if (hooks_.transaction_started) hooks_.transaction_started();
   Reply("250 2.1.0 ok");
@@ -358,6 +356,7 @@ void Session::Rcpt(const Command& command) {
   }
   RcptArgs args;
   PathArgError e = ParseRcptArgs(command.arg, &args);
+  if (e == PathArgError::kNone && !config_.dsn && !args.dsn.empty()) e = PathArgError::kUnknownParam;
   if (e != PathArgError::kNone) {
     ++rcpt_refused_;
     Refuse("rcpt", "syntax", command.arg, PathError(e, false));
@@ -386,10 +385,15 @@ void Session::Rcpt(const Command& command) {
     return;
   }
   recipients_.push_back(std::move(d.address));
+  recipient_dsn_.push_back(std::move(args.dsn));
   Reply("250 2.1.5 ok");
 }
 
 Session::Step Session::Data(const Command& command) {
+  if (bdat_) {  // RFC 3030 2: no DATA in a BDAT transaction
+    Reply("503 5.5.1 DATA after BDAT in the same transaction; send RSET");
+    return Step::kContinue;
+  }
   if (!has_sender_) {
     Reply("503 5.5.1 need MAIL before DATA");
     return Step::kContinue;
@@ -427,7 +431,7 @@ Session::Step Session::Data(const Command& command) {
     }
     input_.Consume(decoder.Feed(input_.Pending(), &chunk));
     if (refusal == nullptr) {
-      refusal = DataRefusal(decoder, config_.databytes);
+      refusal = MessageRefusal(decoder, config_.databytes);
       if (refusal != nullptr) {
         decoder.Discard();  // keep reading to the real end, queue nothing
         chunk.clear();
@@ -445,7 +449,7 @@ Session::Step Session::Data(const Command& command) {
     Reply(refusal);
     LogMessage("refused", refusal, decoder.octets(), "");
   } else {
-    QueueOutcome outcome = sink->Commit(Envelope{sender_, recipients_, smtputf8_});
+    QueueOutcome outcome = sink->Commit(CurrentEnvelope());
     Reply(outcome.reply);
     LogMessage(outcome.result, outcome.result == "accepted" ? std::string_view() : outcome.reply,
                decoder.octets(), outcome.id);

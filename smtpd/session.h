@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "smtpd/bdat.h"
 #include "smtpd/command.h"
 #include "smtpd/config.h"
 #include "byte_stream.h"
@@ -96,6 +97,11 @@ class Session {
   void Mail(const Command& command);
   void Rcpt(const Command& command);
   Step Data(const Command& command);
+  // CHUNKING (session_bdat.cc).
+  Step Bdat(const Command& command);
+  ReadStatus ReadChunk(uint64_t size);
+  void EndBdat();
+  Envelope CurrentEnvelope() const;
   Step EndInData(ReadStatus status, uint64_t octets);
   std::string ReceivedLine() const;
   void ResetTransaction();
@@ -124,6 +130,9 @@ class Session {
   std::string sender_;
   std::vector<std::string> recipients_;
   bool smtputf8_ = false;  // MAIL had SMTPUTF8: UTF-8 addresses allowed, queued with the mark
+  MailDsn mail_dsn_;                  // RET, ENVID of this MAIL
+  std::vector<RcptDsn> recipient_dsn_;  // NOTIFY, ORCPT, one per recipients_
+  std::unique_ptr<BdatMessage> bdat_;  // a message arriving in BDAT chunks
   unsigned long messages_ = 0;
   unsigned long rcpt_refused_ = 0;
   long errors_ = 0;  // 500-504 replies so far

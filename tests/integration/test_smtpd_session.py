@@ -12,7 +12,8 @@ def test_greeting_hides_version_and_ehlo_lists_extensions(root, smtpd):
     assert c.greeting == "220 mail.example.test ESMTP"
     ehlo = c.cmd("EHLO client.example")
     assert ehlo.split("\n") == ["250-mail.example.test", "250-PIPELINING", "250-8BITMIME",
-                                "250-SMTPUTF8", "250-SIZE", "250 ENHANCEDSTATUSCODES"]
+                                "250-SMTPUTF8", "250-SIZE", "250-CHUNKING",
+                                "250 ENHANCEDSTATUSCODES"]
     assert c.cmd("HELP").startswith("214 2.0.0")
     assert c.cmd("VRFY root").startswith("252 2.0.0")
     assert c.cmd("EXPN list").startswith("502 5.5.1")

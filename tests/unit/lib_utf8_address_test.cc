@@ -126,7 +126,8 @@ TEST_CASE("address: UTF-8 mailboxes with allow_utf8", "[utf8][address]") {
 }
 
 TEST_CASE("envelope: the SMTPUTF8 mark", "[utf8][envelope]") {
-  ms::Envelope e{"jörg@bücher.example", {"用户@例子.广告", "b@c.example"}, true};
+  ms::Envelope e{"jörg@bücher.example", {"用户@例子.广告", "b@c.example"}};
+  e.smtputf8 = true;
   std::string wire = ms::EncodeEnvelope(e);
   CHECK(wire == "Fjörg@bücher.example\0U\0T用户@例子.广告\0Tb@c.example\0\0"s);
   ms::EnvelopeError err;
@@ -138,6 +139,12 @@ TEST_CASE("envelope: the SMTPUTF8 mark", "[utf8][envelope]") {
   CHECK_FALSE(ms::DecodeEnvelope("Fa\0Tb\0\0"s, &err)->smtputf8);
   CHECK_FALSE(ms::DecodeEnvelope("Fa\0U\0U\0Tb\0\0"s, &err).ok());  // twice
   CHECK_FALSE(ms::DecodeEnvelope("Fa\0Tb\0U\0\0"s, &err).ok());     // after a recipient
+  // With DSN records: U comes first, then M (queue/FORMAT.md).
+  auto both = ms::DecodeEnvelope("Fa\0U\0MRET=HDRS\0Tb\0RNOTIFY=NEVER\0\0"s, &err);
+  REQUIRE(both.ok());
+  CHECK(both->smtputf8);
+  CHECK(ms::EncodeEnvelope(*both) == "Fa\0U\0MRET=HDRS\0Tb\0RNOTIFY=NEVER\0\0"s);
+  CHECK_FALSE(ms::DecodeEnvelope("Fa\0MRET=HDRS\0U\0Tb\0\0"s, &err).ok());  // U after M
   CHECK_FALSE(ms::DecodeEnvelope("Fa\0Ux\0Tb\0\0"s, &err).ok());    // with a value
   CHECK_FALSE(ms::DecodeEnvelope("Fa\0U\0\0"s, &err).ok());         // no recipient
   CHECK_FALSE(ms::DecodeEnvelope("Fa\0U"s, &err).ok());             // truncated

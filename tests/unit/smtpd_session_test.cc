@@ -35,7 +35,7 @@ TEST_CASE("smtpd session accepts a message and queues it with Received", "[smtpd
   Run r = Drive(kEnvelope + "DATA\r\nSubject: t\r\n\r\n..x\r\n.\r\nQUIT\r\n", &q);
   CHECK(r.reason == "quit");
   CHECK(r.out.find("220 mail.example.test ESMTP\r\n") == 0);
-  CHECK(r.out.find("250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE\r\n250 ENHANCEDSTATUSCODES") != std::string::npos);
+  CHECK(r.out.find("250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE\r\n250-DSN\r\n250-CHUNKING\r\n250 ENHANCEDSTATUSCODES") != std::string::npos);
   CHECK(r.out.find("250 2.0.0 ok 1700000000 qp 4242\r\n") != std::string::npos);
   REQUIRE(q.queued.size() == 1);
   CHECK(q.queued[0].envelope.sender == "s@example.net");
