@@ -207,7 +207,9 @@ int RunFilter(bool fd6_open, int queue_helper) {
       log.Add("auth", "skipped-own-client");
     } else {
       sender = std::move(**checked);
-      log.Add("auth", sender->log);
+      log.Add("spf", sender->spf_result)
+          .Add("dkim", std::to_string(sender->dkim_passed) + "/" + std::to_string(sender->dkim_checked))
+          .Add("dmarc", dmarc::OutcomeName(sender->dmarc.outcome));
       const dmarc::Evaluation& d = sender->dmarc;
       if (cfg->dmarc_enforce && d.outcome == dmarc::Outcome::kFail && d.disposition != dmarc::Policy::kNone) {
         bool reject = d.disposition == dmarc::Policy::kReject;

@@ -168,9 +168,9 @@ Result<std::optional<SenderCheck>> CheckSender(int spool_fd, uint64_t size, size
     if (top->section.blank_line) check.header_section += "\n";
     check.body_offset = top->end;
   }
-  check.log = "spf=" + (spf ? spf->result : std::string("none")) + " dkim=" +
-              std::to_string(dkim_passed.size()) + "/" + std::to_string(dkim.size()) +
-              " dmarc=" + dmarc::OutcomeName(check.dmarc.outcome);
+  check.spf_result = spf ? spf->result : std::string("none");
+  check.dkim_passed = dkim_passed.size();
+  check.dkim_checked = dkim.size();
   return std::optional<SenderCheck>(std::move(check));
 }
 

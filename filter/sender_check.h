@@ -25,7 +25,9 @@ struct SenderCheck {
   uint64_t body_offset = 0;    // where the rest of the message starts in the spool (when rewrite)
   std::string from_domain;
   dmarc::Evaluation dmarc;
-  std::string log;             // "spf=... dkim=... dmarc=..." for the log line
+  std::string spf_result;      // for the log line: "pass", ... "none"
+  size_t dkim_passed = 0;      // signatures that passed
+  size_t dkim_checked = 0;     // signatures verified
 };
 
 // What the filter knows of the SMTP session besides the message.

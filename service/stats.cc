@@ -98,6 +98,7 @@ void Stats::AddLine(std::string_view line) {
     return;
   }
   if (prog == "mailsuite-filter" && ev == "message") {
+    if (auto dmarc = record->Get("dmarc"); !dmarc.empty()) ++p.dmarc[std::string(dmarc)];
     std::string_view verdict = record->Get("verdict");
     if (!verdict.empty() && verdict != "accept")
       ++p.filtered[std::string(verdict) + ":" + std::string(record->Get("source"))];
@@ -149,6 +150,7 @@ PeriodCounts Stats::Total() const {
     for (const auto& [reason, n] : p.rejected) total.rejected[reason] += n;
     for (const auto& [what, n] : p.filtered) total.filtered[what] += n;
     for (const auto& [result, n] : p.spf) total.spf[result] += n;
+    for (const auto& [result, n] : p.dmarc) total.dmarc[result] += n;
     for (const auto& [what, n] : p.dkim_signing) total.dkim_signing[what] += n;
     total.bounces += p.bounces;
     total.double_bounces += p.double_bounces;
@@ -184,6 +186,10 @@ std::string Stats::Text() const {
     if (!p.spf.empty()) {
       out += "\n  spf:";
       for (const auto& [result, n] : p.spf) out += " " + result + "=" + std::to_string(n);
+    }
+    if (!p.dmarc.empty()) {
+      out += "\n  dmarc:";
+      for (const auto& [result, n] : p.dmarc) out += " " + result + "=" + std::to_string(n);
     }
     if (!p.dkim_signing.empty()) {
       out += "\n  dkim signing:";
@@ -226,6 +232,12 @@ std::string Stats::Prometheus() const {
     std::string label;
     for (char ch : what) label += (ch == '"' || ch == '\\') ? '_' : ch;
     sample("mailsuite_filter_total", "verdict=\"" + label + "\"", n);
+  }
+  family("mailsuite_dmarc_total", "DMARC results of mailsuite-filter's sender authentication.");
+  for (const auto& [result, n] : t.dmarc) {
+    std::string label;
+    for (char ch : result) label += (ch == '"' || ch == '\\') ? '_' : ch;
+    sample("mailsuite_dmarc_total", "result=\"" + label + "\"", n);
   }
   family("mailsuite_spf_total", "SPF results of smtpd's checks at MAIL.");
   for (const auto& [result, n] : t.spf) {

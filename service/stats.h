@@ -37,6 +37,7 @@ struct PeriodCounts {
   std::map<std::string, uint64_t> rejected;        // reason -> count
   std::map<std::string, uint64_t> filtered;        // verdict:source -> count
   std::map<std::string, uint64_t> spf;             // smtpd's SPF result -> count
+  std::map<std::string, uint64_t> dmarc;           // the filter's DMARC result -> count
   std::map<std::string, uint64_t> dkim_signing;    // signed / unsigned -> count
   uint64_t bounces = 0;
   uint64_t double_bounces = 0;

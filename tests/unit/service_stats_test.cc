@@ -88,3 +88,21 @@ TEST_CASE("stats count smtpd's SPF results", "[service][stats][spf]") {
   CHECK(stats.Text().find("\n  spf: fail=2 pass=1 temperror=1\n") != std::string::npos);
   CHECK(stats.Prometheus().find("mailsuite_spf_total{result=\"fail\"} 2\n") != std::string::npos);
 }
+
+TEST_CASE("stats count the filter's DMARC results", "[service][stats][dmarc]") {
+  ms::setup::Stats stats(ms::setup::Period::kAll, {});
+  std::string t = kTen;
+  for (const std::string& line : {
+           t + "mailsuite-filter: message size=10 parts=1 spf=pass dkim=1/1 dmarc=pass verdict=tag exit=0 ms=3",
+           t + "mailsuite-filter: message size=10 parts=1 spf=none dkim=0/0 dmarc=fail source=dmarc "
+               "text=x verdict=reject exit=82 ms=3",
+           t + "mailsuite-filter: message size=10 parts=1 spf=none dkim=0/1 dmarc=fail verdict=tag exit=0 ms=2",
+           t + "mailsuite-filter: message size=10 parts=1 auth=skipped-own-client verdict=accept exit=0 ms=1",
+       })
+    stats.AddLine(line);
+  ms::setup::PeriodCounts total = stats.Total();
+  CHECK(total.dmarc == std::map<std::string, uint64_t>{{"fail", 2}, {"pass", 1}});
+  CHECK(total.filtered["reject:dmarc"] == 1);
+  CHECK(stats.Text().find("\n  dmarc: fail=2 pass=1\n") != std::string::npos);
+  CHECK(stats.Prometheus().find("mailsuite_dmarc_total{result=\"fail\"} 2\n") != std::string::npos);
+}
