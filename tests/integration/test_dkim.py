@@ -14,7 +14,7 @@ import dkim
 import nacl.signing
 import pytest
 
-from conftest import prog
+from conftest import ensure_account, prog
 from remote_fixtures import dns, zone, rroot, start_sink, sink_ip, remote  # noqa: F401
 from remote_sinks import SmtpSink
 
@@ -32,6 +32,15 @@ MESSAGE = (b"From: Alice Example <alice@src.test>\n"
            b".a line with a leading dot\n"
            b"\xc3\xa9t\xc3\xa9\n"
            b"\n\n")
+
+
+
+@pytest.fixture(autouse=True, scope="module")
+def msremote_account():
+    """The remote delivery account mailsuite-setup creates: keygen gives it
+    the keys (root:msremote 0640) and remote becomes it.  A fresh machine
+    (make fresh-check) has none until a test makes it."""
+    ensure_account("msremote")
 
 
 def keygen(root, domain, selector, kind):
