@@ -125,7 +125,9 @@ class Scheduler {
   std::deque<RemoteRef> fresh_remote_, retry_remote_;
   std::set<RemoteRef> remote_queued_;
   std::multimap<int64_t, LocalRef> deferred_;
-  std::multimap<int64_t, std::string> delay_notices_;  // when, msg
+  // NOTIFY=DELAY: (when, msg) to look at; a set, so that the recipients
+  // of one run or repeated deferrals before it is due add one entry.
+  std::set<std::pair<int64_t, std::string>> delay_notices_;
   std::unordered_map<uint64_t, Job> jobs_;
   bool prefer_retry_local_ = false;
   bool prefer_retry_remote_ = false;
