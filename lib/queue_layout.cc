@@ -153,7 +153,7 @@ std::map<size_t, StateRecord> ParseStateFile(std::string_view data) {
     int64_t time = 0;
     if (!ParseU64(f[0], &index) || !ParseTime(f[2], &time) || f[1].size() != 1) continue;
     char code = f[1][0];
-    if (code != 'D' && code != 'B' && code != 'b' && code != 'Z') continue;
+    if (code != 'D' && code != 'B' && code != 'b' && code != 'Z' && code != 'Y') continue;
     StateRecord r;
     r.index = index;
     r.code = code;

@@ -62,7 +62,7 @@ bool IsValidQueueId(std::string_view id);
 
 struct StateRecord {
   size_t index = 0;
-  char code = 'Z';  // D, B, b, Z (FORMAT.md)
+  char code = 'Z';  // D, B, b, Z, Y (FORMAT.md)
   int64_t time = 0;
   std::string reason;
 };

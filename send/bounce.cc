@@ -50,14 +50,22 @@ std::string QuotedReason(std::string_view reason) {
 
 }  // namespace
 
-std::string StatusFromReason(std::string_view reason) {
+namespace {
+
+// The first "c.x.y" status of class c in reason, else "c.0.0".
+std::string StatusOfClass(std::string_view reason, char status_class) {
   for (size_t i = 0; i < reason.size(); ++i) {
     if (i > 0 && (IsDigit(reason[i - 1]) || reason[i - 1] == '.')) continue;
     size_t n = StatusCodeAt(reason, i);
-    if (n > 0 && reason[i] == '5') return std::string(reason.substr(i, n));
+    if (n > 0 && reason[i] == status_class) return std::string(reason.substr(i, n));
   }
-  return "5.0.0";
+  return std::string(1, status_class) + ".0.0";
 }
+
+}  // namespace
+
+std::string StatusFromReason(std::string_view reason) { return StatusOfClass(reason, '5'); }
+std::string TemporaryStatusFromReason(std::string_view reason) { return StatusOfClass(reason, '4'); }
 
 std::string_view MessageHeader(std::string_view message, size_t max_bytes) {
   // Line by line: the header ends at an empty line ("\n" or "\r\n").
@@ -91,6 +99,7 @@ std::string ComposeBounce(const BounceRequest& r) {
   m += "From: Mail Delivery System <" + r.from + ">\n";
   m += "To: " + r.to + "\n";
   m += r.success         ? "Subject: delivery notification: success\n"
+       : r.delay         ? "Subject: delivery notification: delayed\n"
        : r.double_bounce ? "Subject: failure notice (double bounce)\n"
                          : "Subject: failure notice\n";
   m += "Date: " + MailDate(r.now) + "\n";
@@ -106,6 +115,10 @@ std::string ComposeBounce(const BounceRequest& r) {
   m += "Hi. This is the mailsuite-send program at " + r.reporting_host + ".\n";
   if (r.success)
     m += "Your message was delivered to the following addresses, as you asked to be told.\n\n";
+  else if (r.delay)
+    m += "Your message has not been delivered to the following addresses yet, as you asked to be told.\n"
+         "This is a temporary problem; I will keep trying until " + MailDate(r.will_retry_until) +
+         ".\nYou do not need to send the message again.\n\n";
   else if (r.double_bounce)
     m += "I tried to deliver a bounce message to this address, but the bounce bounced!\n\n";
   else
@@ -128,10 +141,13 @@ std::string ComposeBounce(const BounceRequest& r) {
     if (auto orcpt = DecodeOrcpt(f.orcpt))
       m += "Original-Recipient: " + OneLine(orcpt->type, 64) + "; " + OneLine(orcpt->address, 1000) + "\n";
     m += "Final-Recipient: rfc822; " + OneLine(f.address, 1000) + "\n";
-    m += "Action: " + (r.success ? OneLine(f.action, 20) : std::string("failed")) + "\n";
-    m += "Status: " + (r.success ? std::string("2.0.0") : StatusFromReason(f.reason)) + "\n";
+    m += "Action: " + (r.success ? OneLine(f.action, 20) : std::string(r.delay ? "delayed" : "failed")) + "\n";
+    m += "Status: " + (r.success ? std::string("2.0.0")
+                       : r.delay ? TemporaryStatusFromReason(f.reason)
+                                 : StatusFromReason(f.reason)) + "\n";
     m += "Diagnostic-Code: X-mailsuite; " + OneLine(f.reason, 900) + "\n";
     m += "Last-Attempt-Date: " + MailDate(f.time) + "\n";
+    if (r.delay) m += "Will-Retry-Until: " + MailDate(r.will_retry_until) + "\n";
   }
   std::string_view original = r.original_headers;
   if (!r.original_message.empty()) {

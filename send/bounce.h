@@ -61,6 +61,10 @@ struct BounceRequest {
   std::string envid;
   // A success notice (NOTIFY=SUCCESS) rather than a failure report.
   bool success = false;
+  // A delay notice (NOTIFY=DELAY): the recipients are still being tried,
+  // until will_retry_until (RFC 3464 Will-Retry-Until).
+  bool delay = false;
+  int64_t will_retry_until = 0;
 };
 
 // The largest failed message a double bounce carries whole.  Our own
@@ -77,6 +81,8 @@ std::string ComposeBounce(const BounceRequest& request);
 // The RFC 3463 status for a reason: an "#5.x.y" / "5.x.y" code in it if
 // present (qmail's "(#5.1.1)" style), else 5.0.0.
 std::string StatusFromReason(std::string_view reason);
+// The same for a temporary failure: a "4.x.y" code in it, else 4.0.0.
+std::string TemporaryStatusFromReason(std::string_view reason);
 
 // The header of a message: up to the first empty line, at most max_bytes
 // (cut at a line end).

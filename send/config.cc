@@ -62,6 +62,7 @@ Result<SendConfig> LoadSendConfig(const Control& control) {
   c.concurrencylocal = number("concurrencylocal", 10, 1, kMaxConcurrency);
   c.concurrencyremote = number("concurrencyremote", 20, 1, kMaxConcurrency);
   c.queuelifetime = number("queuelifetime", 604800, 0, 100L * 365 * 86400);
+  c.dsndelay = number("dsndelay", 14400, 0, 100L * 365 * 86400);
   c.queuescan = number("queuescan", 300, 1, 86400);
   c.retrylocal = number("retrylocal", 10, 1, 3600);
   c.retryremote = number("retryremote", 20, 1, 3600);

@@ -32,6 +32,8 @@ struct SendConfig {
   long concurrencyremote = 20;
   long queuelifetime = 604800;
   long queuescan = 300;
+  // RFC 3461 NOTIFY=DELAY: seconds in the queue before a delay notice; 0: never.
+  long dsndelay = 14400;
   // qmail's retry constants (RETRY.md): the c of (sqrt(age) + c)^2.
   long retrylocal = 10;
   long retryremote = 20;

@@ -185,11 +185,13 @@ void Scheduler::LoadMessage(const std::string& id, int64_t now) {
       case 'D': r.state = RState::kDelivered; break;
       case 'b': r.state = RState::kBounced; break;
       case 'B': r.state = RState::kFailed; break;
-      default: {
+      default: {  // 'Z', or 'Y': deferred and its delay notice queued
         long c = r.route.channel == Channel::kLocal ? config_.retrylocal : config_.retryremote;
         r.state = RState::kDeferred;
+        r.delay_notified = st->second.code == 'Y';
         r.next_try = NextRetry(msg.header.queued_time, st->second.time, c);
         deferred_.emplace(r.next_try, LocalRef{id, i});
+        ScheduleDelayNotice(msg, r, now);
         break;
       }
     }
@@ -405,6 +407,8 @@ void Scheduler::Record(Msg& msg, const std::vector<size_t>& indexes,
         r.next_try = NextRetry(msg.header.queued_time, now, c);
         deferred_.emplace(r.next_try, LocalRef{msg.id, indexes[k]});
         all_delivered = false;
+        if (r.delay_notified) code = 'Y';  // the last record must keep saying so
+        ScheduleDelayNotice(msg, r, now);
         break;
       }
     }
@@ -499,6 +503,59 @@ void Scheduler::QueueSuccessNotice(const Msg& msg, const std::vector<size_t>& de
   if (!b.recipients.empty()) SendReport(msg, &b, now);
 }
 
+void Scheduler::ScheduleDelayNotice(const Msg& msg, const Rcpt& r, int64_t now) {
+  if (!r.dsn.WantsDelay() || r.delay_notified || config_.dsndelay == 0) return;
+  if (msg.sender.empty() || msg.sender == kDoubleBounceSender) return;  // RFC 3461 6.2: never to <>
+  delay_notices_.emplace(std::max(now, msg.header.queued_time + config_.dsndelay), msg.id);
+}
+
+// RFC 3461 NOTIFY=DELAY: one notice per recipient, for every deferred
+// recipient of a message that asked for it and is due, together.  The
+// notice is queued first, then `Y` records say so (FORMAT.md): a crash
+// between the two repeats the notice, never loses it.  A notice that
+// cannot be queued is tried again in kBounceRetrySeconds.
+void Scheduler::SendDelayNotices(int64_t now) {
+  while (!delay_notices_.empty() && delay_notices_.begin()->first <= now) {
+    std::string id = delay_notices_.begin()->second;
+    delay_notices_.erase(delay_notices_.begin());
+    auto it = messages_.find(id);
+    if (it == messages_.end() || config_.dsndelay == 0) continue;
+    Msg& msg = it->second;
+    if (msg.header.queued_time + config_.dsndelay > now) {  // dsndelay grew (SIGHUP)
+      delay_notices_.emplace(msg.header.queued_time + config_.dsndelay, id);
+      continue;
+    }
+    std::vector<size_t> due;
+    for (size_t i = 0; i < msg.rcpts.size(); ++i) {
+      const Rcpt& r = msg.rcpts[i];
+      // A recipient in flight now is looked at again when its result comes.
+      if (r.state == RState::kDeferred && r.dsn.WantsDelay() && !r.delay_notified) due.push_back(i);
+    }
+    if (due.empty() || msg.sender.empty() || msg.sender == kDoubleBounceSender) continue;
+    BounceRequest b;
+    b.delay = true;
+    b.will_retry_until = msg.header.queued_time + config_.queuelifetime;
+    for (size_t i : due) {
+      const Rcpt& r = msg.rcpts[i];
+      b.recipients.push_back({r.address, r.reason, r.last_time, r.dsn.orcpt, "delayed"});
+    }
+    if (!SendReport(msg, &b, now)) {
+      delay_notices_.emplace(now + kBounceRetrySeconds, id);
+      continue;
+    }
+    std::vector<StateRecord> records;
+    for (size_t i : due) {
+      Rcpt& r = msg.rcpts[i];
+      r.delay_notified = true;
+      records.push_back({i, 'Y', r.last_time, r.reason});
+    }
+    bool created = false;
+    msg.has_state_file = true;
+    Status s = store_.AppendStates(msg.id, records, &created);
+    if (!s) LogLine("alert").Add("msg", msg.id).Add("reason", s.error().message).Emit();
+  }
+}
+
 // Composes and queues a report about msg (failure or success) to its
 // sender, or a double bounce to the postmaster.
 bool Scheduler::SendReport(const Msg& msg, BounceRequest* report, int64_t now) {
@@ -524,7 +581,7 @@ bool Scheduler::SendReport(const Msg& msg, BounceRequest* report, int64_t now) {
   // A double bounce carries the failed bounce whole (under the limit), so
   // does a bounce when the sender asked RET=FULL; otherwise the header
   // (RET=HDRS, and our default).  A success notice: the header.
-  bool want_whole = b.double_bounce || (!b.success && msg.dsn.ret == DsnRet::kFull);
+  bool want_whole = b.double_bounce || (!b.success && !b.delay && msg.dsn.ret == DsnRet::kFull);
   bool whole = want_whole && msg.header.message_length <= kMaxDoubleBounceOriginal;
   auto head = store_.ReadMessagePart(
       msg.id, msg.header.message_offset,
@@ -539,13 +596,13 @@ bool Scheduler::SendReport(const Msg& msg, BounceRequest* report, int64_t now) {
   std::string program = ProgramPath("mailsuite-queue");
   auto verdict = QueueMessage(program, text, EncodeEnvelope(envelope),
                               Deadline::AfterSeconds(kBounceQueueSeconds));
-  const char* what = b.success ? "success notice" : "bounce";
+  const char* what = b.success ? "success notice" : b.delay ? "delay notice" : "bounce";
   if (!verdict || !verdict->queued) {
     std::string why = !verdict ? verdict.error().message : program + ": " + verdict->Reason();
     LogLine("alert").Add("msg", msg.id).Add("what", what).Add("reason", why).Emit();
     return false;
   }
-  LogLine(b.success ? "notify" : b.double_bounce ? "doublebounce" : "bounce").Add("msg", msg.id).Add("to", b.to)
+  LogLine(b.success || b.delay ? "notify" : b.double_bounce ? "doublebounce" : "bounce").Add("msg", msg.id).Add("to", b.to)
       .Add("rcpts", b.recipients.size()).Emit();
   return true;
 }
@@ -595,6 +652,7 @@ int Scheduler::PollTimeout(int64_t now) const {
   int64_t wake = next_scan_;
   if (!deferred_.empty()) wake = std::min(wake, deferred_.begin()->first);
   for (const auto& [id, when] : bounce_retries_) wake = std::min(wake, when);
+  if (!delay_notices_.empty()) wake = std::min(wake, delay_notices_.begin()->first);
   int64_t seconds = std::clamp<int64_t>(wake - now, 0, 60);
   return static_cast<int>(seconds * 1000);
 }
@@ -651,6 +709,7 @@ int Scheduler::Run() {
     PromoteDue(now);
     StartJobs(now);
     RetryBounces(now);
+    SendDelayNotices(now);
     if (now >= next_scan_) Scan(now);
     LogStatus();
   }

@@ -51,6 +51,7 @@ class Scheduler {
     int64_t last_time = 0;
     std::string reason;
     RcptDsn dsn;  // NOTIFY, ORCPT (RFC 3461)
+    bool delay_notified = false;  // its NOTIFY=DELAY notice is queued (state `Y`)
   };
   struct Msg {
     std::string id;
@@ -93,6 +94,10 @@ class Scheduler {
   bool MessageComplete(const Msg& msg) const;
   bool FinishMessage(Msg& msg, int64_t now);
   void QueueSuccessNotice(const Msg& msg, const std::vector<size_t>& delivered, int64_t now);
+  // NOTIFY=DELAY: when a deferred recipient that asked for it may get its
+  // delay notice (control/dsndelay), and the notices that are due.
+  void ScheduleDelayNotice(const Msg& msg, const Rcpt& r, int64_t now);
+  void SendDelayNotices(int64_t now);
   bool QueueBounce(Msg& msg, int64_t now);
   bool SendReport(const Msg& msg, BounceRequest* report, int64_t now);
   void RetryBounces(int64_t now);
@@ -120,6 +125,9 @@ class Scheduler {
   std::deque<RemoteRef> fresh_remote_, retry_remote_;
   std::set<RemoteRef> remote_queued_;
   std::multimap<int64_t, LocalRef> deferred_;
+  // NOTIFY=DELAY: (when, msg) to look at; a set, so that the recipients
+  // of one run or repeated deferrals before it is due add one entry.
+  std::set<std::pair<int64_t, std::string>> delay_notices_;
   std::unordered_map<uint64_t, Job> jobs_;
   bool prefer_retry_local_ = false;
   bool prefer_retry_remote_ = false;

@@ -173,4 +173,9 @@ TEST_CASE("queue: state file parsing, last record wins, torn lines skipped", "[l
   CHECK(ms::IsFinalState('b'));
   CHECK(!ms::IsFinalState('B'));
   CHECK(!ms::IsFinalState('Z'));
+  // Y: deferred, delay notice queued (not final either)
+  auto y = ms::ParseStateFile("0 Z 100 later\n0 Y 101 later\n1 Y 102 x\n1 Z 103 y\n");
+  CHECK(y[0].code == 'Y');
+  CHECK(y[1].code == 'Z');
+  CHECK(!ms::IsFinalState('Y'));
 }

@@ -123,3 +123,23 @@ TEST_CASE("double bounce carries the failed bounce whole as message/rfc822", "[s
   CHECK(m.find("Content-Type: text/rfc822-headers\n\nSubject: failure notice\n") != std::string::npos);
   CHECK(m.find("message/rfc822") == std::string::npos);
 }
+
+TEST_CASE("delay notice: Action delayed, 4.x.y status, Will-Retry-Until", "[send][bounce]") {
+  BounceRequest b = Request();
+  b.delay = true;
+  b.will_retry_until = 1764434800;
+  b.recipients = {{"a@slow.test", "Remote host said: 451 4.3.2 come back later", 1763830500, "rfc822;A+2BO@slow.test"},
+                  {"b@slow.test", "Connection timed out (#5.4.1 is not it)", 1763830600}};
+  b.original_headers = "Subject: slow\n";
+  std::string m = ComposeBounce(b);
+  CHECK(m.find("Subject: delivery notification: delayed\n") != std::string::npos);
+  CHECK(m.find("Original-Recipient: rfc822; A+O@slow.test\nFinal-Recipient: rfc822; a@slow.test\n"
+               "Action: delayed\nStatus: 4.3.2\n") != std::string::npos);
+  CHECK(m.find("Final-Recipient: rfc822; b@slow.test\nAction: delayed\nStatus: 4.0.0\n") != std::string::npos);
+  CHECK(Count(m, "Will-Retry-Until: " + MailDate(1764434800) + "\n") == 2);
+  CHECK(m.find("Action: failed") == std::string::npos);
+  CHECK(m.find("permanent error") == std::string::npos);
+  CHECK(TemporaryStatusFromReason("421 4.7.0 try later") == "4.7.0");
+  CHECK(TemporaryStatusFromReason("550 5.1.1 no") == "4.0.0");
+  CHECK(TemporaryStatusFromReason("") == "4.0.0");
+}
