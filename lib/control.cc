@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
+#include <unordered_map>
+
 #include "cdb_lookup.h"
 #include "fd.h"
 #include "paths.h"
@@ -30,6 +33,49 @@ std::vector<std::string> ParseControlLines(std::string_view text) {
   return values;
 }
 
+namespace {
+
+// KeepControlFiles' store, by path: the file's text, or nullopt for a
+// file that does not exist.  A read error other than ENOENT is never kept.
+// Process-wide because a session builds Controls in many places (config,
+// TLS, AUTH, SPF); only a pooled worker turns it on.
+struct KeptFiles {
+  bool on = false;
+  std::unordered_map<std::string, std::optional<std::string>> texts;
+  std::unordered_map<std::string, bool> exists;  // Control::Exists
+};
+
+KeptFiles& Kept() {
+  static KeptFiles kept;
+  return kept;
+}
+
+// The text of the control file at path, or nullopt when it does not exist.
+Result<std::optional<std::string>> ReadControlFile(const std::string& path) {
+  KeptFiles& kept = Kept();
+  if (kept.on) {
+    if (auto it = kept.texts.find(path); it != kept.texts.end()) return it->second;
+  }
+  std::optional<std::string> value;
+  auto text = ReadFile(path);
+  if (text) {
+    value = std::move(*text);
+  } else if (text.error().code != ENOENT) {
+    return text.error();
+  }
+  if (kept.on) kept.texts.emplace(path, value);
+  return value;
+}
+
+}  // namespace
+
+void KeepControlFiles() { Kept().on = true; }
+
+void ForgetControlFiles() {
+  Kept().texts.clear();
+  Kept().exists.clear();
+}
+
 Control::Control() : dir_(ControlDir()) {}
 Control::Control(std::string dir) : dir_(std::move(dir)) {}
 
@@ -38,12 +84,10 @@ std::string Control::PathOf(std::string_view name) const {
 }
 
 Result<std::vector<std::string>> Control::Lines(std::string_view name) const {
-  auto text = ReadFile(PathOf(name));
-  if (!text) {
-    if (text.error().code == ENOENT) return std::vector<std::string>{};
-    return text.error();
-  }
-  return ParseControlLines(*text);
+  auto text = ReadControlFile(PathOf(name));
+  if (!text) return text.error();
+  if (!*text) return std::vector<std::string>{};
+  return ParseControlLines(**text);
 }
 
 Result<std::string> Control::Line(std::string_view name, std::string_view fallback) const {
@@ -81,12 +125,32 @@ Result<std::string> Control::LineOrMe(std::string_view name) const {
 Result<std::vector<std::string>> Control::CdbLookup(std::string_view name,
                                                     std::string_view key) const {
   std::string path = PathOf(name);
+  // A kept worker remembers only that a cdb is missing (morercpthosts.cdb
+  // is asked for at every RCPT); one that exists is opened each time.
+  KeptFiles& kept = Kept();
+  if (kept.on) {
+    if (auto it = kept.texts.find(path); it != kept.texts.end() && !it->second) return std::vector<std::string>{};
+  }
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
-    if (errno == ENOENT) return std::vector<std::string>{};
+    if (errno == ENOENT) {
+      if (kept.on) kept.texts.emplace(path, std::nullopt);
+      return std::vector<std::string>{};
+    }
     return MakeError("unable to open " + path + ": " + std::strerror(errno));
   }
   return CdbLookupFd(fd.get(), path, key);
+}
+
+bool Control::Exists(std::string_view name) const {
+  std::string path = PathOf(name);
+  KeptFiles& kept = Kept();
+  if (kept.on) {
+    if (auto it = kept.exists.find(path); it != kept.exists.end()) return it->second;
+  }
+  bool exists = ::access(path.c_str(), F_OK) == 0;
+  if (kept.on) kept.exists.emplace(path, exists);
+  return exists;
 }
 
 Result<bool> Control::CdbContains(std::string_view name, std::string_view key) const {

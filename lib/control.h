@@ -19,6 +19,17 @@ namespace ms {
 // removed, trailing white space dropped).  NUL bytes end a line's value.
 std::vector<std::string> ParseControlLines(std::string_view text);
 
+// A pooled smtpd session worker (tcpserver/SMTPD_WORKERS.md) serves many
+// connections from one process.  After KeepControlFiles() every Control in
+// the process keeps what it read, a missing file included, until
+// ForgetControlFiles(); the worker calls that when mailsuite-tcpserver's
+// watch of the control directory (lib/control_watch.h) saw a change since
+// its last connection, so a change still reaches the next connection, as
+// with a process per connection.  Without it (every other program) each
+// call reads the file.
+void KeepControlFiles();
+void ForgetControlFiles();
+
 class Control {
  public:
   // dir defaults to ControlDir().
@@ -39,6 +50,9 @@ class Control {
   Result<std::string> Me() const;
   // Line(name, Me()): the qmail convention for files that default to `me`.
   Result<std::string> LineOrMe(std::string_view name) const;
+  // Whether the file exists (access F_OK), for files read by other means
+  // (servercert.pem: only the TLS code reads the key).
+  bool Exists(std::string_view name) const;
   // Whether key is in the cdb file name (e.g. "morercpthosts.cdb").  A
   // missing cdb is "no".
   Result<bool> CdbContains(std::string_view name, std::string_view key) const;

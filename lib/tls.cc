@@ -139,7 +139,7 @@ Result<SslCtxPtr> MakeClientContext(const ClientTlsOptions& options) {
 std::string ServerCertPath(const Control& control) { return control.PathOf("servercert.pem"); }
 
 bool ServerCertExists(const Control& control) {
-  return PreloadedServerCert() != nullptr || access(ServerCertPath(control).c_str(), F_OK) == 0;
+  return PreloadedServerCert() != nullptr || control.Exists("servercert.pem");
 }
 
 Result<SslCtxPtr> ServerContextFromControl(const Control& control) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "become_user.h"
+#include "control.h"
 #include "deadline.h"
 #include "fd.h"
 #include "fd_passing.h"
@@ -117,6 +118,9 @@ void RunSmtpdWorker(const TcpServerOptions& options, unsigned max_use) {
     ::_exit(111);
   }
   KeepMemoryPrivate();  // keys, passwords and mail of every session it serves
+  // Control files are read once, not for every connection, until the
+  // listener says the directory changed (the packet's third byte).
+  KeepControlFiles();
   const BaseEnvironment base;
   for (unsigned served = 0; served < max_use;) {
     std::string data;
@@ -127,10 +131,11 @@ void RunSmtpdWorker(const TcpServerOptions& options, unsigned max_use) {
       if (eof) ::_exit(0);  // retired, or the listener is gone
       continue;             // a stress signal, or a late "N": nothing to serve
     }
-    if (data.size() != 2 || data[0] != kConnection) continue;  // a late helper answer: dropped
+    if (data.size() != 3 || data[0] != kConnection) continue;  // a late helper answer: dropped
     // Stress mode as the listener sees it now: signals sent while this
     // worker was idle may have arrived in any order.
     SetUnderStress(data[1] == '1');
+    if (data[2] == '1') ForgetControlFiles();
     ++served;
     base.Restore();
     int code = ServeOne(connection.release(), options);

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "fd_passing.h"
+#include "paths.h"
 #include "signals.h"
 #include "smtpd/queue_helper.h"
 #include "smtpd/stress_mode.h"
@@ -19,7 +20,11 @@ namespace ms::smtpd {
 
 SmtpdWorkerPool::SmtpdWorkerPool(unsigned max_workers, unsigned max_use, int filter_control,
                                  std::function<void()> run)
-    : max_workers_(max_workers), max_use_(max_use), filter_control_(filter_control), run_(std::move(run)) {}
+    : max_workers_(max_workers),
+      max_use_(max_use),
+      filter_control_(filter_control),
+      run_(std::move(run)),
+      control_watch_(ControlDir()) {}
 
 SmtpdWorkerPool::Worker* SmtpdWorkerPool::Spawn() {
   size_t live = std::count_if(workers_.begin(), workers_.end(), [](const Worker& w) { return w.control.valid(); });
@@ -46,11 +51,15 @@ SmtpdWorkerPool::Worker* SmtpdWorkerPool::Spawn() {
   Worker w;
   w.pid = pid;
   w.control = std::move(ours);
+  w.control_generation = control_generation_;  // it has kept nothing yet
   workers_.push_back(std::move(w));
   return &workers_.back();
 }
 
 pid_t SmtpdWorkerPool::HandOff(int connection, int64_t now_ms) {
+  // Before the connection goes anywhere: a change written before the
+  // client connected is already queued on the watch.
+  if (control_watch_.Changed()) ++control_generation_;
   for (int tries = 0; tries < 3; ++tries) {
     // The most recently idle one: the others stay idle and retire.
     Worker* chosen = nullptr;
@@ -58,12 +67,14 @@ pid_t SmtpdWorkerPool::HandOff(int connection, int64_t now_ms) {
       if (w.control.valid() && !w.busy && (!chosen || w.idle_since_ms > chosen->idle_since_ms)) chosen = &w;
     if (chosen == nullptr) chosen = Spawn();
     if (chosen == nullptr) return -1;
-    const char packet[2] = {kConnection, UnderStress() ? '1' : '0'};
-    if (!SendWithFd(chosen->control.get(), std::string_view(packet, 2), connection).ok()) {
+    const char packet[3] = {kConnection, UnderStress() ? '1' : '0',
+                            chosen->control_generation != control_generation_ ? '1' : '0'};
+    if (!SendWithFd(chosen->control.get(), std::string_view(packet, 3), connection).ok()) {
       chosen->control.reset();  // it has just exited: reaped later, try another
       continue;
     }
     chosen->busy = true;
+    chosen->control_generation = control_generation_;
     chosen->helper_leased = false;
     chosen->idle_since_ms = now_ms;
     return chosen->pid;

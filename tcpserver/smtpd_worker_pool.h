@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "control_watch.h"
 #include "fd.h"
 #include "tcpserver/queue_helper_pool.h"
 
@@ -33,7 +34,9 @@ class SmtpdWorkerPool {
   SmtpdWorkerPool& operator=(const SmtpdWorkerPool&) = delete;
 
   // Gives connection to the most recently idle worker, or a new one: its
-  // pid, or -1 (the caller closes the connection).
+  // pid, or -1 (the caller closes the connection).  The worker is told to
+  // forget the control files it kept when the control directory changed
+  // since its last connection (lib/control_watch.h).
   pid_t HandOff(int connection, int64_t now_ms);
 
   struct SessionEnd {
@@ -62,6 +65,7 @@ class SmtpdWorkerPool {
     bool helper_leased = false;  // at most one queue helper per session
     unsigned served = 0;
     int64_t idle_since_ms = 0;
+    uint64_t control_generation = 0;  // control_generation_ when it last got a connection
   };
   Worker* Spawn();
   void FromWorker(Worker& w, int64_t now_ms, QueueHelperPool* helpers, std::vector<SessionEnd>* ended);
@@ -70,6 +74,8 @@ class SmtpdWorkerPool {
   int filter_control_;
   std::function<void()> run_;
   std::vector<Worker> workers_;
+  ControlWatch control_watch_;
+  uint64_t control_generation_ = 0;  // changes seen in the control directory
 };
 
 }  // namespace ms::smtpd

@@ -5,7 +5,10 @@
 
 namespace ms::smtpd {
 
-inline constexpr char kConnection = 'C';     // listener -> worker, + '1'/'0' (stress mode), with the connection
+// listener -> worker, with the connection: 'C', then '1'/'0' (stress mode),
+// then '1' when the control directory changed since the worker's last
+// connection (forget the kept control files, lib/control.h), else '0'.
+inline constexpr char kConnection = 'C';
 inline constexpr char kSessionDone = 'D';    // worker -> listener, + one byte: the exit code
 inline constexpr char kHelperRequest = 'H';  // worker -> listener: a queue helper, please
 inline constexpr char kHelperGranted = 'H';  // listener -> worker, with the helper's socket

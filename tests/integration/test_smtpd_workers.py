@@ -15,11 +15,13 @@ import os
 import re
 import smtplib
 import ssl
+import subprocess
 
 import pytest
 
 from conftest import prog, wait_for
 from queue_util import mess_files, parse_queue_file
+from smtpd_support import write_cdb
 from test_tcpserver import MESSAGE, children, inst, is_session, log_has, pool_helpers, qp  # noqa: F401
 from tls_support import Users, client_context, install_cert
 
@@ -150,3 +152,79 @@ def test_a_worker_that_dies_mid_session_is_replaced(inst):
     with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s2:
         assert s2.noop()[0] == 250
     assert worker_pids(server)[-1] != worker
+
+
+def greeting(server):
+    s = smtplib.SMTP(timeout=20)
+    try:
+        code, text = s.connect("127.0.0.1", server.port)
+        assert code == 220, text
+        return text.decode().split()[0]
+    finally:
+        s.quit()
+
+
+def rcpt_code(server, rcpt):
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s:
+        s.ehlo("client.test")
+        s.mail("alice@client.test")
+        return s.rcpt(rcpt)[0]
+
+
+def test_a_worker_reads_control_files_once_and_sees_every_change_at_the_next_connection(inst):
+    """A worker keeps what it read from the control directory
+    (SMTPD_WORKERS.md "Control files, read once"): a second whole
+    transaction in the same worker opens no control file, existing or not.
+    Every kind of change reaches the very next connection of that worker:
+    a file written in place, one renamed into place, one removed, a
+    missing cdb created."""
+    inst.root.set("smtpgreeting", "first.test")
+    server = inst.server(["-v", "-c", "1"])
+
+    def transaction():
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=20) as s:
+            s.ehlo("client.test")
+            s.mail("alice@client.test")
+            assert s.rcpt("bob@example.test")[0] == 250
+            assert s.rcpt("carol@more.test")[0] == 553  # neither rcpthosts nor morercpthosts.cdb
+            code, text = s.data(MESSAGE)
+            assert code == 250, text
+
+    assert greeting(server) == "first.test"
+    transaction()  # reads what it reads; the next one must read nothing
+    ended(server, 2)
+    [worker] = set(worker_pids(server))
+
+    trace = inst.dir / "worker.strace"
+    strace = subprocess.Popen(["strace", "-f", "-qq", "-e", "trace=open,openat,stat,newfstatat,statx,access",
+                               "-o", str(trace), "-p", str(worker)], stderr=subprocess.DEVNULL)
+    try:
+        # Attached once the tracer shows up in the worker's status.
+        wait_for(lambda: re.search(r"^TracerPid:\s+[1-9]", open(f"/proc/{worker}/status").read(), re.M),
+                 timeout=10, what="strace attached")
+        transaction()
+        ended(server, 3)
+    finally:
+        strace.terminate()
+        strace.wait(timeout=10)
+    control = str(inst.root.control)
+    calls = trace.read_text()
+    assert "bob@example.test" not in calls  # the trace is of the session's syscalls only
+    assert re.search(r"openat\(", calls), calls[:2000]  # it did open things: the queue, /dev/null
+    assert control not in calls, [l for l in calls.splitlines() if control in l]
+    assert len(mess_files(inst.root.queue)) == 2
+
+    inst.root.set("smtpgreeting", "second.test")  # in place
+    assert greeting(server) == "second.test"
+    tmp = inst.root.control / ".smtpgreeting.tmp"
+    tmp.write_text("third.test\n")
+    os.rename(tmp, inst.root.control / "smtpgreeting")
+    assert greeting(server) == "third.test"
+    inst.root.unset("smtpgreeting")
+    assert greeting(server) == "mail.example.test"  # the default: me
+    assert rcpt_code(server, "carol@more.test") == 553
+    write_cdb(inst.root.control / "morercpthosts.cdb", ["more.test"])
+    assert rcpt_code(server, "carol@more.test") == 250
+    inst.root.set("rcpthosts", "example.test", "list.test")
+    assert rcpt_code(server, "dave@list.test") == 250
+    assert set(worker_pids(server)) == {worker}  # one worker served every connection
