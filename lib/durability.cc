@@ -5,7 +5,10 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "control.h"
 #include "fd.h"
@@ -42,14 +45,26 @@ Kind Ext4Kind(dev_t dev, bool want_journal) {
   return ext4_driver ? Kind::kExt4NoJournal : Kind::kUntrusted;
 }
 
-// kExt4NoJournal may stand for "ext4, journal not looked up".
+// kExt4NoJournal may stand for "ext4, journal not looked up".  What a
+// mounted filesystem is does not change while it is mounted (a journal is
+// added or removed only unmounted), so the answer is kept per device: the
+// queue and Maildir writers ask for every message, and the lookup is about
+// ten system calls (statfs, readlink, sysfs).
 Kind KindOf(int fd, bool want_journal) {
-  struct statfs fs;
   struct stat st;
-  if (::fstatfs(fd, &fs) != 0 || ::fstat(fd, &st) != 0) return Kind::kUntrusted;
-  if (fs.f_type == kXfsMagic) return Kind::kJournaled;
-  if (fs.f_type == kExt4Magic) return Ext4Kind(st.st_dev, want_journal);
-  return Kind::kUntrusted;
+  if (::fstat(fd, &st) != 0) return Kind::kUntrusted;
+  static std::mutex mutex;
+  static std::map<std::pair<dev_t, bool>, Kind> known;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto key = std::make_pair(st.st_dev, want_journal);
+  if (auto it = known.find(key); it != known.end()) return it->second;
+  struct statfs fs;
+  if (::fstatfs(fd, &fs) != 0) return Kind::kUntrusted;  // not kept: may be passing
+  Kind kind = fs.f_type == kXfsMagic    ? Kind::kJournaled
+              : fs.f_type == kExt4Magic ? Ext4Kind(st.st_dev, want_journal)
+                                        : Kind::kUntrusted;
+  known.emplace(key, kind);
+  return kind;
 }
 
 bool OperatorAllowsOneFsync() {

@@ -19,8 +19,8 @@ namespace ms {
 //    crash may lose the file" otherwise) before its one cache flush.
 // Only the ext4 driver has /sys/fs/ext4/<device>; the old ext2 driver,
 // tmpfs, btrfs, NFS and anything unreadable get false, as does everything
-// when control/fsyncdirectories is 1.  Reads sysfs and the control file on
-// every call.
+// when control/fsyncdirectories is 1.  Reads the control file on every
+// call; sysfs once per device and process.
 bool FsyncCommitsNewName(int fd);
 
 // Stronger: the filesystem journals metadata in order (XFS, ext4 with a

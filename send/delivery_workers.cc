@@ -123,12 +123,20 @@ void DeliveryWorkers::AddPollFds(std::vector<struct pollfd>* fds) const {
     if (w.link.fd_valid()) fds->push_back({w.link.fd(), POLLIN, 0});
 }
 
-void DeliveryWorkers::CollectReplies(const ReplyFn& reply, int64_t now_ms) {
+void DeliveryWorkers::CollectReplies(const struct pollfd* fds, size_t count, const ReplyFn& reply,
+                                     int64_t now_ms) {
+  // Only the sockets poll found readable: a recv on each of ten idle
+  // workers after every wake-up was ten failed calls (EAGAIN) a message.
+  auto readable = [fds, count](int fd) {
+    for (size_t k = 0; k < count; ++k)
+      if (fds[k].fd == fd) return fds[k].revents != 0;
+    return false;
+  };
   for (size_t i = 0; i < workers_.size();) {
     Worker& w = workers_[i];
     bool eof = false;
     std::optional<SpawnReply> r;
-    if (w.link.fd_valid()) r = w.link.Receive(&eof);
+    if (w.link.fd_valid() && readable(w.link.fd())) r = w.link.Receive(&eof);
     if (eof) {
       // Gone: its exit (Reaped) answers any job it had.
       w.link.Close();

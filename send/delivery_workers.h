@@ -42,8 +42,9 @@ class DeliveryWorkers {
   bool Dispatch(const SpawnRequest& request, int fd0, int fd1);
   // Appends one pollfd per worker socket.
   void AddPollFds(std::vector<struct pollfd>* fds) const;
-  // Reads the replies of workers whose sockets are readable.
-  void CollectReplies(const ReplyFn& reply, int64_t now_ms);
+  // Reads the replies of workers whose sockets are readable: fds[0..count)
+  // as poll returned them (AddPollFds' entries among them).
+  void CollectReplies(const struct pollfd* fds, size_t count, const ReplyFn& reply, int64_t now_ms);
   // A child exited.  True if it was one of ours; a job it had in flight
   // is answered with its wait status (a crash defers that delivery).
   bool Reaped(pid_t pid, int wait_status, const ReplyFn& reply);

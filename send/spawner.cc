@@ -109,7 +109,7 @@ std::optional<SpawnRequest> Decide(RecipientLookup& lookup, const std::string& d
       timeout = workers->Expire(MonotonicMs());
     }
     if (::poll(p.data(), p.size(), timeout) < 0 && errno != EINTR) _exit(111);
-    if (workers) workers->CollectReplies(reply, MonotonicMs());
+    if (workers) workers->CollectReplies(p.data() + 2, p.size() - 2, reply, MonotonicMs());
     if (p[1].revents != 0) {
       struct signalfd_siginfo info[16];
       while (::read(children, info, sizeof info) > 0) {
