@@ -23,7 +23,10 @@ Answer DnsResolver::Query(std::string_view name, dns::Type type) {
   // terms, not queries), and one void lookup when the chain ends in
   // NXDOMAIN or no records.
   dns::ChasedAnswer chased = dns::LookupChasingCnames(wire, type, query_timeout_ms_, deadline_);
-  if (chased.status == dns::Status::kTemporary) return answer;  // not cached
+  if (chased.status == dns::Status::kTemporary) {  // not cached
+    answer.error = chased.error;
+    return answer;
+  }
   std::vector<dns::Record>& records = chased.records;
   if (type == dns::Type::kMx)
     std::stable_sort(records.begin(), records.end(),
