@@ -16,7 +16,8 @@ answer NOERROR with no records.
 A name with a CNAME answers with that CNAME alone, as an authoritative
 server does for a target outside its zone; DnsServer(ip, chase_cnames=True)
 adds the chain and the target's records (or its NXDOMAIN), as a recursive
-resolver does, and answers SERVFAIL for a CNAME loop or more than 8 CNAMEs.
+resolver does, and answers SERVFAIL for a CNAME loop or more than 8 CNAMEs
+(the target's fault, if any, is applied to the answer).
 """
 import threading
 import time
@@ -62,7 +63,20 @@ class _Resolver(BaseResolver):
                     reply.add_answer(*RR.fromZone(f"{name}. 60 IN {rtype} {text}"))
                     if rtype == "CNAME" and qtype != "CNAME":
                         target = text.rstrip(".").lower()
-            if target is None or not owner.chase_cnames or owner.faults.get(target):
+            if target is None or not owner.chase_cnames:
+                break
+            # the target's fault, as a recursive resolver would meet it
+            fault = owner.faults.get(target)
+            if fault == "TIMEOUT":
+                return None
+            if fault == "SERVFAIL":
+                reply.rr = []
+                reply.header.rcode = RCODE.SERVFAIL
+                return reply
+            if fault == "NXDOMAIN":
+                reply.header.rcode = RCODE.NXDOMAIN
+                return reply
+            if fault:
                 break
             if target in seen or len(seen) > 8:  # a loop or a long chain: SERVFAIL, as BIND
                 reply.rr = []
