@@ -6,20 +6,16 @@ TxtAnswer LookupTxt(const std::string& dotted_name, int64_t timeout_ms) {
   TxtAnswer answer;
   std::string wire = dns::WireFromDotted(dotted_name);
   if (wire.empty()) return answer;  // not a name that can exist: not found
-  dns::Reply reply = dns::LookupWire(wire, dns::Type::kTxt, timeout_ms);
-  if (!reply.answered) {
+  // A selector is often a CNAME to the key at a mail provider; timeout_ms
+  // bounds the whole chase, as it bounded the one question before.
+  dns::ChasedAnswer chased =
+      dns::LookupChasingCnames(wire, dns::Type::kTxt, timeout_ms, Deadline::AfterMs(timeout_ms));
+  if (chased.status == dns::Status::kTemporary) {
     answer.status = dns::Status::kTemporary;
-    answer.error = reply.error;
+    answer.error = chased.error;
     return answer;
   }
-  if (reply.no_such_name) return answer;
-  std::vector<dns::Record> records;
-  std::string final_name;
-  if (!dns::ReadRecords(reply.packet, wire, dns::Type::kTxt, &records, &final_name)) {
-    answer.status = dns::Status::kTemporary;
-    answer.error = "unreadable DNS answer";
-    return answer;
-  }
+  const std::vector<dns::Record>& records = chased.records;
   for (const dns::Record& r : records) {
     std::string text;
     for (const std::string& s : r.strings) text += s;

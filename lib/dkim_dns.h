@@ -22,6 +22,8 @@ struct TxtAnswer {
 
 using TxtLookup = std::function<TxtAnswer(const std::string& dotted_name)>;
 
+// The TXT records at the name, CNAMEs followed (lib/dns_lookup.h
+// ChaseCnames); timeout_ms bounds the whole lookup.
 TxtAnswer LookupTxt(const std::string& dotted_name, int64_t timeout_ms);
 
 }  // namespace ms::dkim

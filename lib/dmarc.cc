@@ -5,6 +5,7 @@
 #include "address.h"
 #include "dkim_tags.h"
 #include "text.h"
+#include "utf8_address.h"
 
 namespace ms::dmarc {
 
@@ -138,7 +139,9 @@ const char* PolicyName(Policy policy) {
 bool Aligned(std::string_view identifier, std::string_view from_domain, Alignment mode,
              const PublicSuffixList& suffixes) {
   if (identifier.empty() || from_domain.empty()) return false;
-  std::string id = LowerCase(identifier), from = LowerCase(from_domain);
+  // A-labels on both sides: a From: domain in U-labels (an SMTPUTF8
+  // message) is the same domain as its A-label d= or MAIL FROM.
+  std::string id = ComparableDomain(identifier), from = ComparableDomain(from_domain);
   if (id == from) return true;
   if (mode == Alignment::kStrict) return false;
   return suffixes.OrganizationalDomain(id) == suffixes.OrganizationalDomain(from);
@@ -147,8 +150,9 @@ bool Aligned(std::string_view identifier, std::string_view from_domain, Alignmen
 Evaluation Evaluate(const Identifiers& ids, const PublicSuffixList& suffixes, const TxtLookup& lookup,
                     unsigned sample) {
   Evaluation e;
-  std::string from = LowerCase(ids.from_domain);
+  std::string from(ids.from_domain);
   while (!from.empty() && from.back() == '.') from.pop_back();
+  from = ComparableDomain(from);  // _dmarc is asked for in A-labels
   if (from.empty()) {
     e.outcome = Outcome::kPermError;
     e.reason = "no From: domain";

@@ -45,7 +45,7 @@ using TxtLookup = dkim::TxtLookup;
 
 // What the other checks found, as Authentication-Results would say it.
 struct Identifiers {
-  std::string from_domain;                 // RFC5322.From's domain
+  std::string from_domain;                 // RFC5322.From's domain (U-labels or A-labels)
   std::string spf_result;                  // "pass", "fail", ... or "" (none)
   std::string spf_domain;                  // the domain SPF checked (MAIL FROM, else HELO)
   std::vector<std::string> dkim_passed;    // d= of every signature that passed

@@ -20,7 +20,6 @@ namespace ms::dns {
 
 namespace {
 
-constexpr int kMaxCnameHops = 8;
 constexpr size_t kServerSlots = 16;  // dns_resolvconfip: 16 addresses of 16 bytes
 constexpr char kAnyLocalIp[16] = {};
 
@@ -347,11 +346,13 @@ Status ReadIp4(const Reply& reply, std::vector<uint32_t>* addresses) {
 }
 
 bool ReadRecords(std::string_view packet, std::string_view name_wire, Type type,
-                 std::vector<Record>* records, std::string* final_name) {
+                 std::vector<Record>* records, std::string* final_name,
+                 std::vector<std::string>* chain) {
   std::vector<AnswerRecord> answers;
   if (!ReadAnswerSection(packet, &answers)) return false;
   std::string current(name_wire);
   LowerWire(&current);
+  std::vector<std::string> names{current};
   if (type != Type::kCname) {
     for (int hop = 0; hop <= kMaxCnameHops; ++hop) {
       const AnswerRecord* cname = nullptr;
@@ -361,6 +362,8 @@ bool ReadRecords(std::string_view packet, std::string_view name_wire, Type type,
       if (!cname) break;
       if (hop == kMaxCnameHops) return false;
       if (!GetName(packet, cname->data_pos, &current)) return false;
+      if (std::find(names.begin(), names.end(), current) != names.end()) return false;  // a loop
+      names.push_back(current);
     }
   }
   *final_name = current;
@@ -372,7 +375,72 @@ bool ReadRecords(std::string_view packet, std::string_view name_wire, Type type,
     if (!ReadRecord(packet, a, type, &r)) return false;
     records->push_back(std::move(r));
   }
+  if (chain) *chain = std::move(names);
   return true;
+}
+
+ChasedAnswer ChaseCnames(std::string_view name_wire, Type type, const AskFunction& ask) {
+  ChasedAnswer out;
+  std::string current(name_wire);
+  LowerWire(&current);
+  std::vector<std::string> seen{current};  // every name of the chain so far
+  // Each round follows at least one CNAME or ends, so kMaxCnameHops + 1
+  // questions are enough for the longest chain allowed.
+  for (int round = 0; round <= kMaxCnameHops; ++round) {
+    ++out.queries;
+    Reply reply = ask(current);
+    if (!reply.answered) {
+      out.error = reply.error.empty() ? "DNS failure" : reply.error;
+      return out;
+    }
+    std::vector<Record> records;
+    std::string final_name;
+    std::vector<std::string> chain;
+    if (!ReadRecords(reply.packet, current, type, &records, &final_name, &chain)) {
+      out.error = "malformed DNS answer, or a CNAME loop or chain of more than " +
+                  std::to_string(kMaxCnameHops) + " inside it, for " + DottedFromWire(current);
+      return out;
+    }
+    for (size_t i = 1; i < chain.size(); ++i) {
+      if (std::find(seen.begin(), seen.end(), chain[i]) != seen.end()) {
+        out.error = "CNAME loop at " + DottedFromWire(chain[i]);
+        return out;
+      }
+      seen.push_back(chain[i]);
+    }
+    out.cname_hops += static_cast<int>(chain.size()) - 1;
+    if (out.cname_hops > kMaxCnameHops) {
+      out.error = "CNAME chain of more than " + std::to_string(kMaxCnameHops) + " from " +
+                  DottedFromWire(name_wire);
+      return out;
+    }
+    out.final_name = final_name;
+    if (reply.no_such_name) {
+      out.no_such_name = true;
+      out.status = Status::kNotFound;
+      return out;
+    }
+    if (!records.empty()) {
+      out.records = std::move(records);
+      out.status = Status::kFound;
+      return out;
+    }
+    if (final_name == current) {  // no CNAME: the name exists without such records
+      out.status = Status::kNotFound;
+      return out;
+    }
+    current = final_name;  // the answer stopped at a CNAME: ask for its target
+  }
+  out.error = "CNAME chain of more than " + std::to_string(kMaxCnameHops) + " from " + DottedFromWire(name_wire);
+  return out;
+}
+
+ChasedAnswer LookupChasingCnames(std::string_view name_wire, Type type, int64_t timeout_ms,
+                                 const Deadline& deadline) {
+  return ChaseCnames(name_wire, type, [&](std::string_view wire) {
+    Lookups lookups(timeout_ms);
+    return lookups.Wait(lookups.StartWire(wire, type), deadline);
+  });
 }
 
 std::string WireFromDotted(std::string_view dotted) {

@@ -17,6 +17,7 @@
 #define MAILSUITE_LIB_DNS_LOOKUP_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -91,12 +92,46 @@ struct Record {
   std::vector<std::string> strings;  // TXT: the record's character-strings
 };
 
+// The longest CNAME chain followed, over all the answers of one lookup.
+constexpr int kMaxCnameHops = 8;
+
 // The records of type owned by name (wire form), after following CNAMEs
 // inside the packet from name; *final_name gets the end of the chain (wire
-// form, lower case).  False when the packet is malformed or the chain
-// loops.  Reads with libowfat's dns_packet_* helpers.
+// form, lower case), *chain (when given) every name of it from name on.
+// False when the packet is malformed, the chain loops or has more than
+// kMaxCnameHops CNAMEs.  Reads with libowfat's dns_packet_* helpers.
 bool ReadRecords(std::string_view packet, std::string_view name_wire, Type type,
-                 std::vector<Record>* records, std::string* final_name);
+                 std::vector<Record>* records, std::string* final_name,
+                 std::vector<std::string>* chain = nullptr);
+
+// One lookup of type at a name with its CNAME chain followed to the end:
+// inside each answer, and, when a server answers with the CNAME alone (an
+// authoritative server does, a recursive resolver usually adds the
+// chain), by asking again for the target.  The chain over all answers has
+// at most kMaxCnameHops CNAMEs.  A loop or a longer chain is kTemporary,
+// as a recursive resolver answers it with SERVFAIL (RFC 1034 3.6.2: "CNAME
+// loops signalled as an error"): the owner can repair it, and a verdict
+// must not come from a broken zone.  The rcode of an answer belongs to
+// the end of its chain (RFC 2308 2.1), so NXDOMAIN after a CNAME is the
+// target's and is final.
+struct ChasedAnswer {
+  Status status = Status::kTemporary;  // kNotFound: NXDOMAIN or no records at the chain's end
+  bool no_such_name = false;           // the chain's end does not exist (NXDOMAIN)
+  std::vector<Record> records;         // of type, owned by final_name
+  std::string final_name;              // wire form, lower case
+  int queries = 0;                     // questions asked (1 + re-asked targets)
+  int cname_hops = 0;                  // CNAMEs followed, in all answers
+  std::string error;                   // why, when kTemporary
+};
+
+// ask(name_wire) gets the reply to "name type?": the DNS, or a test's packets.
+using AskFunction = std::function<Reply(std::string_view name_wire)>;
+ChasedAnswer ChaseCnames(std::string_view name_wire, Type type, const AskFunction& ask);
+
+// ChaseCnames over the DNS: each question bounded by timeout_ms, all of
+// them by deadline.
+ChasedAnswer LookupChasingCnames(std::string_view name_wire, Type type, int64_t timeout_ms,
+                                 const Deadline& deadline);
 
 // Wire form <-> dotted text.  WireFromDotted is dns_domain_fromdot, lower
 // cased; "" when the name cannot be encoded.  DottedFromWire: lower case

@@ -1,11 +1,13 @@
 #include "public_suffix.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "address.h"
 #include "fd.h"
 #include "text.h"
+#include "utf8_address.h"
 
 namespace ms {
 
@@ -38,9 +40,21 @@ PublicSuffixList PublicSuffixList::Parse(std::string_view text) {
     line = Trim(line, " \t\r");
     line = line.substr(0, line.find_first_of(" \t"));
     if (line.empty() || line.substr(0, 2) == "//") continue;
-    if (line[0] == '!') list.exception_.insert(LowerCase(line.substr(1)));
-    else if (line.substr(0, 2) == "*.") list.wildcard_.insert(LowerCase(line.substr(2)));
-    else list.normal_.insert(LowerCase(line));
+    std::unordered_set<std::string>* rules = &list.normal_;
+    if (line[0] == '!') {
+      rules = &list.exception_;
+      line.remove_prefix(1);
+    } else if (line.substr(0, 2) == "*.") {
+      rules = &list.wildcard_;
+      line.remove_prefix(2);
+    }
+    // DomainToAscii lower-cases an ASCII rule without calling libidn2.
+    std::optional<std::string> rule = DomainToAscii(line);
+    if (!rule || rule->empty()) {
+      ++list.skipped_;
+      continue;
+    }
+    rules->insert(std::move(*rule));
   }
   return list;
 }
@@ -70,8 +84,9 @@ size_t PublicSuffixList::SuffixLabels(std::string_view domain) const {
 }
 
 std::string PublicSuffixList::OrganizationalDomain(std::string_view domain) const {
-  std::string name = LowerCase(domain);
+  std::string name(domain);
   while (!name.empty() && name.back() == '.') name.pop_back();
+  name = ComparableDomain(name);  // A-labels, lower case
   std::vector<size_t> starts = SuffixStarts(name);
   size_t suffix = SuffixLabels(name);
   if (suffix + 1 > starts.size()) return name;  // the domain is a public suffix itself

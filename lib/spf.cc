@@ -139,7 +139,8 @@ class Evaluator {
       return a;
     }
     a = resolver_.Query(name, type);
-    if (a.status == dns::Status::kTemporary) throw Abort{Result::kTempError, "DNS failure looking up " + name};
+    if (a.status == dns::Status::kTemporary)
+      throw Abort{Result::kTempError, "DNS failure looking up " + name + (a.error.empty() ? "" : ": " + a.error)};
     bool empty = a.status == dns::Status::kNotFound ||
                  (a.texts.empty() && a.addresses.empty() && a.names.empty());
     if (empty && count_void && ++outcome_->void_lookups > kMaxVoidLookups)

@@ -36,6 +36,7 @@ struct Answer {
   std::vector<std::string> texts;           // TXT: each record's strings joined
   std::vector<IpAddress> addresses;         // A / AAAA
   std::vector<std::string> names;           // MX exchanges (by preference), PTR targets
+  std::string error;                        // why, when kTemporary ("" when unknown)
 };
 
 class Resolver {

@@ -19,12 +19,15 @@ Answer DnsResolver::Query(std::string_view name, dns::Type type) {
     answer.status = dns::Status::kNotFound;
     return answer;
   }
-  dns::Lookups lookups(query_timeout_ms_);
-  const dns::Reply& reply = lookups.Wait(lookups.StartWire(wire, type), deadline_);
-  if (!reply.answered) return answer;  // kTemporary, not cached
-  std::vector<dns::Record> records;
-  std::string final_name;
-  if (!dns::ReadRecords(reply.packet, wire, type, &records, &final_name)) return answer;
+  // One SPF lookup however many CNAMEs it takes (RFC 7208 4.6.4 counts
+  // terms, not queries), and one void lookup when the chain ends in
+  // NXDOMAIN or no records.
+  dns::ChasedAnswer chased = dns::LookupChasingCnames(wire, type, query_timeout_ms_, deadline_);
+  if (chased.status == dns::Status::kTemporary) {  // not cached
+    answer.error = chased.error;
+    return answer;
+  }
+  std::vector<dns::Record>& records = chased.records;
   if (type == dns::Type::kMx)
     std::stable_sort(records.begin(), records.end(),
                      [](const dns::Record& a, const dns::Record& b) { return a.preference < b.preference; });
@@ -47,7 +50,7 @@ Answer DnsResolver::Query(std::string_view name, dns::Type type) {
       default: break;
     }
   }
-  answer.status = records.empty() || reply.no_such_name ? dns::Status::kNotFound : dns::Status::kFound;
+  answer.status = records.empty() ? dns::Status::kNotFound : dns::Status::kFound;
   cache_[key] = answer;
   return answer;
 }

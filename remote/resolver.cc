@@ -2,12 +2,6 @@
 
 namespace ms::remote {
 
-namespace {
-
-constexpr int kMaxCnameHops = 8;
-
-}  // namespace
-
 Resolver::Resolver(int timeout_ms) : timeout_ms_(timeout_ms) {}
 
 template <typename Take>
@@ -17,31 +11,19 @@ DnsStatus Resolver::Follow(std::string_view name, dns::Type type, std::string* e
     *error = "bad domain name";
     return DnsStatus::kNxDomain;
   }
-  for (int hop = 0; hop <= kMaxCnameHops; ++hop) {
-    dns::Reply reply = dns::LookupWire(current, type, timeout_ms_);
-    if (!reply.answered) {
-      *error = reply.error;
-      return DnsStatus::kTemporary;
-    }
-    if (reply.no_such_name) {
-      *error = "no such domain";
-      return DnsStatus::kNxDomain;
-    }
-    std::vector<dns::Record> records;
-    std::string final_name;
-    if (!dns::ReadRecords(reply.packet, current, type, &records, &final_name)) {
-      *error = "malformed DNS answer or CNAME loop";
-      return DnsStatus::kTemporary;
-    }
-    if (!records.empty() || final_name == current) {
-      take(records);
-      return DnsStatus::kOk;
-    }
-    current = final_name;  // a CNAME whose target the server did not answer for
+  dns::ChasedAnswer chased = dns::LookupChasingCnames(current, type, timeout_ms_, Deadline::Never());
+  if (chased.status == dns::Status::kTemporary) {
+    *error = chased.error;
+    return DnsStatus::kTemporary;
   }
-  *error = "CNAME chain too long";
-  return DnsStatus::kTemporary;
+  if (chased.no_such_name) {
+    *error = "no such domain";
+    return DnsStatus::kNxDomain;
+  }
+  take(chased.records);
+  return DnsStatus::kOk;
 }
+
 MxAnswer Resolver::Mx(std::string_view name) {
   MxAnswer answer;
   answer.status = Follow(name, dns::Type::kMx, &answer.error, [&](const std::vector<dns::Record>& records) {

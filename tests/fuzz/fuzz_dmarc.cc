@@ -2,7 +2,8 @@
 // _dmarc TXT record, a From: field, and a public suffix list — and the
 // evaluation over them.  Checked: a parsed record's values are in range;
 // a From: domain is lower case without blanks or brackets; an
-// Organizational Domain is a suffix of the domain.
+// Organizational Domain is a suffix of the domain in A-labels (the list's
+// U-label rules converted by libidn2, lib/public_suffix.h).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "dmarc.h"
 #include "public_suffix.h"
+#include "utf8_address.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -31,6 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ms::PublicSuffixList psl = ms::PublicSuffixList::Parse(parts[2]);
   std::string domain = from ? *from : std::string(parts[1].substr(0, 300));
   std::string org = psl.OrganizationalDomain(domain);
+  std::string trimmed = domain;
+  while (!trimmed.empty() && trimmed.back() == '.') trimmed.pop_back();
+  std::string comparable = ms::ComparableDomain(trimmed);
+  if (org.size() > comparable.size() || comparable.compare(comparable.size() - org.size(), org.size(), org) != 0)
+    std::abort();
+  if (org.size() < comparable.size() && !org.empty() && comparable[comparable.size() - org.size() - 1] != '.')
+    std::abort();
   std::string lower = ms::dmarc::FromDomain("x@" + domain) ? *ms::dmarc::FromDomain("x@" + domain) : "";
   (void)lower;
   ms::dmarc::Identifiers ids;

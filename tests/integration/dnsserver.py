@@ -13,6 +13,11 @@ kept) UDP answers over 512 octets as a server without EDNS does, so
 clients retry over TCP.
 Names not added answer NXDOMAIN; names added without the queried type
 answer NOERROR with no records.
+A name with a CNAME answers with that CNAME alone, as an authoritative
+server does for a target outside its zone; DnsServer(ip, chase_cnames=True)
+adds the chain and the target's records (or its NXDOMAIN), as a recursive
+resolver does, and answers SERVFAIL for a CNAME loop or more than 8 CNAMEs
+(the target's fault, if any, is applied to the answer).
 """
 import threading
 import time
@@ -46,13 +51,39 @@ class _Resolver(BaseResolver):
         if fault == "TRUNCATE" and handler.protocol == "udp":
             reply.header.tc = 1
             return reply
-        records = owner.records.get(qname)
-        if records is None:
-            reply.header.rcode = RCODE.NXDOMAIN
-            return reply
-        for rtype, text in records:
-            if rtype == qtype or (rtype == "CNAME" and qtype != "CNAME"):
-                reply.add_answer(*RR.fromZone(f"{qname}. 60 IN {rtype} {text}"))
+        name, seen = qname, {qname}
+        for _ in range(9 if owner.chase_cnames else 1):
+            records = owner.records.get(name)
+            if records is None:
+                reply.header.rcode = RCODE.NXDOMAIN
+                return reply
+            target = None
+            for rtype, text in records:
+                if rtype == qtype or (rtype == "CNAME" and qtype != "CNAME"):
+                    reply.add_answer(*RR.fromZone(f"{name}. 60 IN {rtype} {text}"))
+                    if rtype == "CNAME" and qtype != "CNAME":
+                        target = text.rstrip(".").lower()
+            if target is None or not owner.chase_cnames:
+                break
+            # the target's fault, as a recursive resolver would meet it
+            fault = owner.faults.get(target)
+            if fault == "TIMEOUT":
+                return None
+            if fault == "SERVFAIL":
+                reply.rr = []
+                reply.header.rcode = RCODE.SERVFAIL
+                return reply
+            if fault == "NXDOMAIN":
+                reply.header.rcode = RCODE.NXDOMAIN
+                return reply
+            if fault:
+                break
+            if target in seen or len(seen) > 8:  # a loop or a long chain: SERVFAIL, as BIND
+                reply.rr = []
+                reply.header.rcode = RCODE.SERVFAIL
+                return reply
+            name = target
+            seen.add(name)
         if owner.udp_limit and handler.protocol == "udp" and len(reply.pack()) > owner.udp_limit:
             reply.rr = []
             reply.header.tc = 1
@@ -65,8 +96,9 @@ class _QuietLogger(DNSLogger):
 
 
 class DnsServer:
-    def __init__(self, ip="127.0.0.53", port=53, udp_limit=0):
+    def __init__(self, ip="127.0.0.53", port=53, udp_limit=0, chase_cnames=False):
         self.ip, self.port = ip, port
+        self.chase_cnames = chase_cnames
         self.udp_limit = udp_limit
         self.records, self.faults, self.delays = {}, {}, {}
         self.queries = []

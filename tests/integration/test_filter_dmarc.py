@@ -220,3 +220,20 @@ def test_relay_clients_mail_is_not_judged(root, dns):
     [(raw, _, _)] = f.queued()
     assert auth_results(raw) == []
     assert ("_dmarc.sender.test", "TXT") not in dns.queries
+
+
+@pytest.mark.parametrize("from_domain", ["news.shop.xn--55qx5d.cn", "news.shop.公司.cn"])
+def test_idn_from_domain_finds_organizational_domain_record(root, filtered, dns, from_domain):
+    # 公司.cn (xn--55qx5d.cn) is a public suffix written in U-labels in
+    # Debian's list: the Organizational Domain of news.shop.公司.cn is
+    # shop.xn--55qx5d.cn, whose p=quarantine applies (no sp=).
+    dns.add("_dmarc.shop.xn--55qx5d.cn", "TXT", '"v=DMARC1; p=quarantine"')
+    dns.add("_dmarc.xn--55qx5d.cn", "TXT", '"v=DMARC1; p=none"')  # the registry's, never to be used
+    root.set("dmarcenforce", "1")
+    code, text = filtered.send(message(f"a@{from_domain}").encode())
+    assert code == 250, text
+    assert filtered.queued() == []
+    [line] = filtered.filter_log()
+    assert "verdict=quarantine" in line and "source=dmarc" in line, line
+    names = [q for q, t in dns.queries if t == "TXT" and q.startswith("_dmarc.")]
+    assert names[-2:] == ["_dmarc.news.shop.xn--55qx5d.cn", "_dmarc.shop.xn--55qx5d.cn"]

@@ -11,6 +11,16 @@ integration/dnsserver.py) answers both implementations.  Every
 failure.  The counts go to stdout (pytest -s) and
 build/spf-differential.txt.
 
+CNAMEs: our DNS server answers a CNAME alone, as an authoritative server
+does (ours must ask again for the target, lib/dns_lookup ChaseCnames);
+dnspython, under pyspf, does not ask again, so pyspf asks a second server
+over the same zone that adds the chain as a recursive resolver does
+(dnsserver.py chase_cnames=True, SERVFAIL for a loop).  CNAME_RECORDS more
+records, from their own seed so the others stay as they were, use CNAMEs
+for the record's own domain and for a, mx, include and exists targets,
+two-hop chains, chains ending in NXDOMAIN or no records (void lookups)
+and a loop.
+
 pyspf's known deviations from RFC 7208 (read in its source, spf.py
 2.0.14) and how this test handles them, without skipping any pair:
 - it counts redirect= against the 10-lookup limit when it parses the
@@ -44,8 +54,11 @@ from conftest import BIN, prog
 from dnsserver import DnsServer
 
 DNS_IP = "127.0.0.53"
+RECURSIVE_IP = "127.0.0.54"  # the same zone with CNAME chains added, for pyspf
 SEED = 20261205
 RECORDS = 360
+CNAME_SEED = 20261206
+CNAME_RECORDS = 60
 
 V4 = ["192.0.2.10", "192.0.2.77", "198.51.100.5", "203.0.113.200"]
 V6 = ["2001:db8::10", "2001:db8:0:1::77", "2001:db8:ffff::5"]
@@ -149,6 +162,60 @@ class World:
                 dns.fault(name, "SERVFAIL")
         dns.add("exp.test", "TXT", txt("%{c} %{i} not allowed for %{s} (%{l} at %{o}) via %{d} helo %{h} "
                                        "%{v} at %{r} t=%{t}"))
+
+
+class Aliases:
+    """CNAMEs into the World (all answered alone by our server)."""
+
+    def __init__(self, rnd, dns, world):
+        self.a, self.mx, self.include = [], [], []
+        for k, host in enumerate(world.hosts):
+            dns.add(f"a{k}.alias.test", "CNAME", host + ".")
+            dns.add(f"b{k}.alias.test", "CNAME", f"a{k}.alias.test.")  # two hops
+            self.a += [f"a{k}.alias.test", f"b{k}.alias.test"]
+        for k, name in enumerate(world.mx):
+            dns.add(f"m{k}.alias.test", "CNAME", name + ".")
+            self.mx.append(f"m{k}.alias.test")
+        dns.add("mxa.alias.test", "MX", "10 a0.alias.test.")  # an MX exchange behind a CNAME
+        self.mx.append("mxa.alias.test")
+        for k, name in enumerate(world.targets):
+            dns.add(f"i{k}.alias.test", "CNAME", name + ".")
+            self.include.append(f"i{k}.alias.test")
+        dns.add("nx.alias.test", "CNAME", "nothing.void.test.")       # NXDOMAIN at the end
+        dns.add("nodata.alias.test", "CNAME", "text.alias.test.")    # no address at the end
+        dns.add("text.alias.test", "TXT", '"no address here"')
+        self.void = ["nx.alias.test", "nodata.alias.test"]
+        dns.add("loop1.alias.test", "CNAME", "loop2.alias.test.")
+        dns.add("loop2.alias.test", "CNAME", "loop1.alias.test.")
+        for ip in CLIENTS:  # exists:%{i}.ex.alias.test -> %{i}.ex.test, when that exists
+            addr = ipaddress.ip_address(ip)
+            dotted = ip if addr.version == 4 else ".".join(addr.exploded.replace(":", ""))
+            dns.add(f"{dotted}.ex.alias.test", "CNAME", f"{dotted}.ex.test.")
+
+
+def cname_record(rnd, aliases):
+    """A record whose DNS-querying terms go through CNAMEs."""
+    terms, voids = [], 0
+    for _ in range(rnd.randint(1, 5)):
+        q = rnd.choice(["", "", "+", "-", "~", "?"])
+        kind = rnd.choice(["a", "a", "mx", "include", "exists", "void", "ip4"])
+        if kind == "a":
+            terms.append(f"{q}a:{rnd.choice(aliases.a)}" + rnd.choice(["", "/24", "//64"]))
+        elif kind == "mx":
+            terms.append(f"{q}mx:{rnd.choice(aliases.mx)}")
+        elif kind == "include":
+            terms.append(f"{q}include:{rnd.choice(aliases.include)}")
+        elif kind == "exists":
+            terms.append(f"{q}exists:%{{i}}.ex.alias.test")
+        elif kind == "void":
+            voids += 1
+            terms.append(f"{q}a:{rnd.choice(aliases.void)}")
+        else:
+            terms.append(f"{q}ip4:{rnd.choice(V4 + DECOY4)}/{rnd.randint(24, 32)}")
+    if rnd.random() < 0.08:
+        terms.insert(rnd.randrange(len(terms) + 1), "a:loop1.alias.test")
+    terms.append(rnd.choice(["-all", "~all", "?all", "+all"]))
+    return "v=spf1 " + " ".join(terms)
 
 
 def mechanism(rnd, world, lookups, allow_void):
@@ -257,7 +324,7 @@ def pyspf():
     import spf
     assert spf.DNSLookup is spf.DNSLookup_dnspython, "pyspf must use dnspython (python3-dnspython)"
     resolver = dns.resolver.Resolver(configure=False)
-    resolver.nameservers = [DNS_IP]
+    resolver.nameservers = [RECURSIVE_IP]
     resolver.lifetime = resolver.timeout = 5
     saved = dns.resolver.default_resolver
     dns.resolver.default_resolver = resolver
@@ -294,6 +361,24 @@ def test_differential_against_pyspf(pyspf, tmp_path):
             else:
                 sender, helo = f"{local}@{domain}", "helo.example"
             cases.append((record, ip, sender, helo))
+    # CNAME cases, from their own generator: the record's own domain is
+    # a CNAME for half of them
+    crnd = random.Random(CNAME_SEED)
+    aliases = Aliases(crnd, dns, world)
+    cname_cases = []
+    for i in range(CNAME_RECORDS):
+        domain = f"c{i}.cname.test"
+        record = cname_record(crnd, aliases)
+        if crnd.random() < 0.5:
+            dns.add(domain, "CNAME", f"r{i}.real.test.")
+            dns.add(f"r{i}.real.test", "TXT", txt(record))
+        else:
+            dns.add(domain, "TXT", txt(record))
+        for ip in crnd.sample(V4, 2) + crnd.sample(V6, 2):
+            cname_cases.append((record, ip, f"{crnd.choice(LOCALS)}@{domain}", "helo.example"))
+    cases += cname_cases
+    recursive = DnsServer(RECURSIVE_IP, udp_limit=512, chase_cnames=True)
+    recursive.records, recursive.faults = dns.records, dns.faults  # one zone
     # every mechanism, modifier and domain-spec macro is in the generated records
     records = {r for r, _, _, _ in cases if r}
     coverage = {t: sum(t.lower() in r.lower() for r in records) for t in TERMS}
@@ -302,8 +387,9 @@ def test_differential_against_pyspf(pyspf, tmp_path):
     assert sum(":" in ip for _, ip, _, _ in cases) >= len(cases) // 2  # IPv6 clients
     assert any(not sender for _, _, sender, _ in cases)  # the HELO identity
     dns.start()
+    recursive.start()
     env = dict(os.environ, DNSCACHEIP=DNS_IP)
-    histogram = collections.Counter()
+    histogram, cname_histogram = collections.Counter(), collections.Counter()
     mismatches, retried = [], []
 
     def both(ip, sender, helo):
@@ -312,7 +398,7 @@ def test_differential_against_pyspf(pyspf, tmp_path):
         return a, b
 
     try:
-        for record, ip, sender, helo in cases:
+        for n, (record, ip, sender, helo) in enumerate(cases):
             a, b = both(ip, sender, helo)
             if a != b:
                 # Under a loaded machine one side's DNS wait can run out
@@ -323,13 +409,18 @@ def test_differential_against_pyspf(pyspf, tmp_path):
                 retried.append(f"{ip} {sender or '<>'} {helo}: first ours={first[0]} pyspf={first[1]}, "
                                f"again ours={a} pyspf={b}")
             histogram[a] += 1
+            if n >= len(cases) - len(cname_cases):
+                cname_histogram[a] += 1
             if a != b:
                 mismatches.append(f"{ip} {sender or '<>'} {helo}: ours={a} pyspf={b} record={record!r}")
     finally:
         dns.stop()
-    report = [f"records: {RECORDS} ({len(records)} distinct)", f"comparisons: {len(cases)}",
+        recursive.stop()
+    report = [f"records: {RECORDS} + {CNAME_RECORDS} with CNAMEs ({len(records)} distinct)",
+              f"comparisons: {len(cases)} ({len(cname_cases)} through CNAMEs answered alone)",
               "records with: " + " ".join(f"{t}={n}" for t, n in coverage.items()),
               "results: " + " ".join(f"{k}={v}" for k, v in sorted(histogram.items())),
+              "results through CNAMEs: " + " ".join(f"{k}={v}" for k, v in sorted(cname_histogram.items())),
               f"retried after a first disagreement: {len(retried)}"] + retried + [
               f"mismatches: {len(mismatches)}"] + mismatches
     text = "\n".join(report) + "\n"
@@ -340,3 +431,5 @@ def test_differential_against_pyspf(pyspf, tmp_path):
     # the generator really covers every result
     for result in ("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"):
         assert histogram[result] > 0, result
+    for result in ("pass", "fail", "permerror", "temperror"):  # void limit; the loop
+        assert cname_histogram[result] > 0, result
