@@ -78,15 +78,7 @@ def execd(inst, name="execd"):
 
 def worker_pids():
     """Processes named ms-filterworker (the pool's workers)."""
-    found = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                if open(f"/proc/{d}/comm").read().strip() == "ms-filterworker":
-                    found.append(int(d))
-            except OSError:
-                pass
-    return found
+    return processes_named("ms-filterworker")
 
 
 def test_seed_verdicts_are_the_same_pooled_and_execd(seeded):
@@ -224,6 +216,15 @@ def processes_named(comm):
     return found
 
 
+def parent_of(pid):
+    """pid's parent, or None when pid has gone meanwhile (a keeper or
+    worker ending between the listing of /proc and this read)."""
+    try:
+        return int(status_ids(pid, "PPid")[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def test_a_keeper_killed_is_restarted_with_back_off_and_sessions_meanwhile_exec_the_filter(seeded):
     """kill -9 of the keeper: its supervisor (ms-filter-super, msfilter)
     starts a new one after 1 s, then 2 s when that one dies young too;
@@ -248,7 +249,7 @@ def test_a_keeper_killed_is_restarted_with_back_off_and_sessions_meanwhile_exec_
         execd_meanwhile.append(qp(text) not in worker_pids())
         assert chain.send(plain("ILOVEYOU")) == (554, "5.7.1 " + ILOVEYOU_TEXT)
         new = wait_for(lambda: [p for p in processes_named("ms-filter-pool")
-                                if int(status_ids(p, "PPid")[0]) == supervisor], timeout=10,
+                                if parent_of(p) == supervisor], timeout=10,
                        what="the new keeper")
         assert keeper not in new
         keeper = new[0]
