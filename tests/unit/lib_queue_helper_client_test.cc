@@ -67,6 +67,17 @@ void ServeOne(int socket, Seen* seen, const std::function<int(Seen&)>& answer,
   ::send(socket, &byte, 1, MSG_NOSIGNAL);
 }
 
+// A client that adopted the helper this test plays on helper.
+struct Adopted {
+  Pair pair;
+  ms::QueueHelperClient client;
+  explicit Adopted(const std::string& ready) {
+    Send(pair.helper.get(), ready);
+    REQUIRE(client.Adopt(std::move(pair.client)));
+  }
+  int helper() const { return pair.helper.get(); }
+};
+
 const std::string kEnvelope = std::string("Fa@b.test\0Tc@d.test\0\0", 21);
 
 }  // namespace
@@ -94,13 +105,11 @@ TEST_CASE("QueueHelperClient adopts only a helper that says R<pid>") {
 
 TEST_CASE("HelperSubmission: the message and envelope whole, the helper's code as the verdict") {
   ::signal(SIGPIPE, SIG_IGN);
-  Pair p;
-  Send(p.helper.get(), "R77");
-  ms::QueueHelperClient client;
-  REQUIRE(client.Adopt(std::move(p.client)));
+  Adopted a("R77");
+  ms::QueueHelperClient& client = a.client;
   std::string big(300000, 'x');  // more than a pipe holds: streamed while the helper reads
   Seen seen;
-  std::thread helper([&] { ServeOne(p.helper.get(), &seen, [](Seen&) { return 0; }); });
+  std::thread helper([&] { ServeOne(a.helper(), &seen, [](Seen&) { return 0; }); });
   {
     ms::HelperSubmission message(&client);
     REQUIRE(message.Start());
@@ -114,7 +123,7 @@ TEST_CASE("HelperSubmission: the message and envelope whole, the helper's code a
   CHECK(seen.message == "Received: x\n" + big);
   CHECK(seen.envelope == kEnvelope);
   // A refusal (31) is permanent; the helper stays for the next message.
-  std::thread refuse([&] { ServeOne(p.helper.get(), &seen, [](Seen&) { return 31; }); });
+  std::thread refuse([&] { ServeOne(a.helper(), &seen, [](Seen&) { return 31; }); });
   ms::HelperSubmission second(&client);
   REQUIRE(second.Start());
   second.Write("Subject: no\n");
@@ -126,12 +135,10 @@ TEST_CASE("HelperSubmission: the message and envelope whole, the helper's code a
 }
 
 TEST_CASE("HelperSubmission::Abort sends no envelope and waits for the helper") {
-  Pair p;
-  Send(p.helper.get(), "R5");
-  ms::QueueHelperClient client;
-  REQUIRE(client.Adopt(std::move(p.client)));
+  Adopted a("R5");
+  ms::QueueHelperClient& client = a.client;
   Seen seen;
-  std::thread helper([&] { ServeOne(p.helper.get(), &seen, [](Seen& s) { return s.envelope.empty() ? 54 : 0; }); });
+  std::thread helper([&] { ServeOne(a.helper(), &seen, [](Seen& s) { return s.envelope.empty() ? 54 : 0; }); });
   {
     ms::HelperSubmission message(&client);
     REQUIRE(message.Start());
@@ -146,12 +153,10 @@ TEST_CASE("HelperSubmission::Abort sends no envelope and waits for the helper") 
 
 TEST_CASE("A helper that stops reading: the failed write wins over its exit 0") {
   ::signal(SIGPIPE, SIG_IGN);
-  Pair p;
-  Send(p.helper.get(), "R6");
-  ms::QueueHelperClient client;
-  REQUIRE(client.Adopt(std::move(p.client)));
+  Adopted a("R6");
+  ms::QueueHelperClient& client = a.client;
   Seen seen;
-  std::thread helper([&] { ServeOne(p.helper.get(), &seen, [](Seen&) { return 0; }, true); });
+  std::thread helper([&] { ServeOne(a.helper(), &seen, [](Seen&) { return 0; }, true); });
   ms::HelperSubmission message(&client);
   REQUIRE(message.Start());
   bool wrote = true;
@@ -165,12 +170,10 @@ TEST_CASE("A helper that stops reading: the failed write wins over its exit 0") 
 }
 
 TEST_CASE("A helper that dies before its answer: temporary, and it is given up") {
-  Pair p;
-  Send(p.helper.get(), "R8");
-  ms::QueueHelperClient client;
-  REQUIRE(client.Adopt(std::move(p.client)));
+  Adopted a("R8");
+  ms::QueueHelperClient& client = a.client;
   Seen seen;
-  std::thread helper([&] { ServeOne(p.helper.get(), &seen, [](Seen&) { return -1; }); });
+  std::thread helper([&] { ServeOne(a.helper(), &seen, [](Seen&) { return -1; }); });
   ms::HelperSubmission message(&client);
   REQUIRE(message.Start());
   message.Write("Subject: x\n");
