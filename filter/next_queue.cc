@@ -16,6 +16,7 @@
 #include "fd_passing.h"
 #include "paths.h"
 #include "queue_client.h"
+#include "queue_helper_client.h"
 
 namespace ms::filter {
 
@@ -41,10 +42,6 @@ bool WriteRange(const std::function<bool(std::string_view)>& write, int message_
   }
   return true;
 }
-
-// The queue helper's request: "Q" with the read ends of the message and
-// envelope pipes (smtpd/QUEUE_HELPER.md "Protocol").
-constexpr char kHelperSubmit = 'Q';
 
 }  // namespace
 
@@ -108,7 +105,7 @@ int HandToQueueHelper(int helper, std::string_view prefix, int message_fd, uint6
   }
   ::fcntl(message.get(), F_SETFL, O_NONBLOCK);
   ::fcntl(envelope_write.get(), F_SETFL, O_NONBLOCK);
-  if (!SendWithFds(helper, std::string_view(&kHelperSubmit, 1), message_read.get(), envelope_read.get()).ok()) {
+  if (!SendWithFds(helper, std::string_view(&kQueueHelperSubmit, 1), message_read.get(), envelope_read.get()).ok()) {
     *why = "the queue helper is gone";
     return 71;
   }

@@ -40,9 +40,9 @@ void DrainBriefly(int in_fd, int out_fd) {
 
 class Session {
  public:
-  Session(int in_fd, int out_fd, const QmqpdConfig& config)
+  Session(int in_fd, int out_fd, const QmqpdConfig& config, QueueHelperClient* helper)
       : in_(in_fd), out_(out_fd), config_(config), started_ms_(MonotonicMs()),
-        remote_ip_(Env("TCPREMOTEIP")) {}
+        remote_ip_(Env("TCPREMOTEIP")), helper_(helper), submission_(helper) {}
 
   int Run();
 
@@ -54,6 +54,10 @@ class Session {
   }
   Deadline QueueDeadline() const { return Deadline::AfterSeconds(config_.timeout_seconds); }
   void StartQueue();
+  void WriteQueue(std::string_view data);
+  void AbortQueue();
+  // The queue's verdict on the whole message; pid: for the reply's "qp".
+  QueueVerdict FinishQueue(std::string_view envelope, pid_t* pid);
   int Reply(const std::string& netstring, const char* result, const std::string& reason);
   int Gone(const char* why);
 
@@ -62,20 +66,45 @@ class Session {
   int64_t started_ms_;
   std::string remote_ip_;
   RequestParser parser_{config_.limits};
-  QueueClient queue_;
+  QueueHelperClient* helper_;     // null: mailsuite-queue is exec'd
+  HelperSubmission submission_;  // the message, when it goes to the helper
+  bool via_helper_ = false;
+  QueueClient queue_;            // the message, when a program is exec'd
   bool queue_started_ = false;
   bool queue_failed_ = false;
 };
 
 void Session::StartQueue() {
-  if (!queue_.Start(config_.queue_program).ok()) {
+  // A helper found gone (or failing to take the message) leaves the
+  // message to the exec'd program, as in smtpd.
+  via_helper_ = helper_ != nullptr && !config_.queue_program_is_filter && helper_->Alive() && submission_.Start();
+  if (!via_helper_ && !queue_.Start(config_.queue_program).ok()) {
     queue_failed_ = true;
     return;
   }
   queue_started_ = true;
   std::string remote_host = Env("TCPREMOTEHOST");
   smtpd::ReceivedInfo info{remote_host, remote_host, remote_ip_, config_.me, "QMQP"};
-  queue_.Write(smtpd::FormatReceived(info, ::time(nullptr)), QueueDeadline());
+  WriteQueue(smtpd::FormatReceived(info, ::time(nullptr)));
+}
+
+void Session::WriteQueue(std::string_view data) {
+  if (via_helper_) submission_.Write(data);
+  else queue_.Write(data, QueueDeadline());
+}
+
+void Session::AbortQueue() {
+  if (via_helper_) submission_.Abort();
+  else queue_.Abort(QueueDeadline());
+}
+
+QueueVerdict Session::FinishQueue(std::string_view envelope, pid_t* pid) {
+  if (via_helper_) {
+    *pid = helper_->pid();  // before the answer: a helper found gone is given up
+    return submission_.Finish(envelope);
+  }
+  *pid = queue_.pid();
+  return queue_.Finish(envelope, QueueDeadline());
 }
 
 int Session::Reply(const std::string& netstring, const char* result, const std::string& reason) {
@@ -91,7 +120,7 @@ int Session::Reply(const std::string& netstring, const char* result, const std::
 }
 
 int Session::Gone(const char* why) {
-  if (queue_started_) queue_.Abort(QueueDeadline());
+  if (queue_started_) AbortQueue();
   LogLine("dropped").Add("ip", remote_ip_).Add("reason", why).Emit();
   return 0;
 }
@@ -117,10 +146,10 @@ int Session::Run() {
         StartQueue();
         break;
       case RequestParser::Event::kMessageData:
-        if (queue_started_) queue_.Write(parser_.message_data(), QueueDeadline());
+        if (queue_started_) WriteQueue(parser_.message_data());
         break;
       case RequestParser::Event::kRefused: {
-        if (queue_started_) queue_.Abort(QueueDeadline());
+        if (queue_started_) AbortQueue();
         queue_started_ = false;
         std::string text = RefusalText(parser_.error(), config_.limits);
         int code = Reply(EncodeReply('D', text), "refused", text);
@@ -133,9 +162,9 @@ int Session::Run() {
           return Reply(EncodeReply('Z', text), "deferred", text);
         }
         queue_started_ = false;
-        pid_t pid = queue_.pid();
+        pid_t pid = 0;
         Envelope envelope{parser_.sender(), parser_.recipients()};
-        QueueVerdict verdict = queue_.Finish(EncodeEnvelope(envelope), QueueDeadline());
+        QueueVerdict verdict = FinishQueue(EncodeEnvelope(envelope), &pid);
         const char* result = verdict.queued ? "accepted" : verdict.permanent ? "refused" : "deferred";
         return Reply(ReplyForVerdict(verdict, pid, ::time(nullptr)), result,
                      verdict.queued ? "" : verdict.Reason());
@@ -161,11 +190,13 @@ Result<QmqpdConfig> LoadQmqpdConfig(const Control& control) {
   if (!timeout) return timeout.error();
   c.timeout_seconds = *timeout;
   c.queue_program = DefaultQueueProgram();
+  const char* filter = std::getenv("QMAILQUEUE");
+  c.queue_program_is_filter = filter != nullptr && *filter != '\0';
   return c;
 }
 
-int ServeQmqp(int in_fd, int out_fd, const QmqpdConfig& config) {
-  return Session(in_fd, out_fd, config).Run();
+int ServeQmqp(int in_fd, int out_fd, const QmqpdConfig& config, QueueHelperClient* helper) {
+  return Session(in_fd, out_fd, config, helper).Run();
 }
 
 }  // namespace ms::qmqp

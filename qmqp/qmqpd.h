@@ -8,6 +8,7 @@
 
 #include "control.h"
 #include "qmqp/qmqp_request.h"
+#include "queue_helper_client.h"
 #include "result.h"
 
 namespace ms::qmqp {
@@ -20,13 +21,17 @@ struct QmqpdConfig {
   long timeout_seconds = 1200;  // control/timeoutsmtpd: each read, each queue write
   std::string me;
   std::string queue_program;    // $QMAILQUEUE or mailsuite-queue
+  bool queue_program_is_filter = false;  // $QMAILQUEUE set: never the helper
 };
 
 Result<QmqpdConfig> LoadQmqpdConfig(const Control& control);
 
 // Serves one request; the exit code for main (0 whatever the client got,
-// 111 when no reply could be written).
-int ServeQmqp(int in_fd, int out_fd, const QmqpdConfig& config);
+// 111 when no reply could be written).  helper (or null): a queue helper
+// the message goes to instead of an exec'd mailsuite-queue, used only when
+// config.queue_program is mailsuite-queue ($QMAILQUEUE unset) and the
+// helper is still there when the message starts (QMQP.md).
+int ServeQmqp(int in_fd, int out_fd, const QmqpdConfig& config, QueueHelperClient* helper = nullptr);
 
 }  // namespace ms::qmqp
 

@@ -166,8 +166,8 @@ Status WriteService(const Instance& in, const std::string& name, const std::stri
 
 // QMQP (qmqp/QMQP.md) for the null clients of INSTALL 5e: off until the
 // operator removes the service's down file and lists the clients in
-// tcp.qmqp.  ucspi-tcp's tcpserver: one exec of the small qmqpd per
-// connection, and no SMTP-speaking connection limits in front of it.
+// tcp.qmqp.  mailsuite-tcpserver: qmqpd runs in the connection's child
+// without an exec and queues through a pooled helper (TCPSERVER.md "QMQP").
 std::string QmqpdRun(const Instance& in) {
   return "#!/bin/sh\n"
          "# mailsuite-qmqpd (QMQP) on " + in.ip + ":" + std::to_string(in.qmqp_port) +
@@ -177,7 +177,10 @@ std::string QmqpdRun(const Instance& in) {
          "exec 2>&1\n" + Exports(in) +
          "# A content filter between QMQP and the queue, as for smtpd:\n"
          "# QMAILQUEUE=" + in.bin + "/mailsuite-filter; export QMAILQUEUE\n"
-         "exec " + TcpserverUser(in) + "softlimit -m 100000000 tcpserver -v -R -H -l " +
+         "# mailsuite-tcpserver runs mailsuite-qmqpd without an exec per connection and\n"
+         "# queues through its queue helpers (tcpserver/TCPSERVER.md \"QMQP\");\n"
+         "# ucspi-tcp's tcpserver takes the same options.\n"
+         "exec " + TcpserverUser(in) + "softlimit -m 100000000 " + in.bin + "/mailsuite-tcpserver -v -R -l " +
          ControlValue(in, "me") + " -x " + in.root + (in.root.empty() ? "/etc/mailsuite" : "") +
          "/tcp.qmqp.cdb -c 100" + (in.switch_users ? " -U" : "") + " " + in.ip + " " +
          std::to_string(in.qmqp_port) + " " + in.bin + "/mailsuite-qmqpd\n";

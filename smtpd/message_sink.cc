@@ -44,40 +44,16 @@ void QueueProgram::Abort() {
   started_ = false;
 }
 
-HelperQueue::~HelperQueue() {
-  if (submitted_) Abort();
-}
+bool HelperQueue::Begin() { return submission_.Start(); }
 
-bool HelperQueue::Begin() {
-  UniqueFd message_read, envelope_read;
-  if (!MakePipe(&message_read, &message_) || !MakePipe(&envelope_read, &envelope_)) return false;
-  // Our copies of the read ends close when this returns: the helper's are
-  // then the only ones, so it sees end of file where we close.
-  submitted_ = helper_->Submit(message_read.get(), envelope_read.get());
-  return submitted_;
-}
-
-bool HelperQueue::Write(std::string_view data) {
-  if (!failed_ && !WriteAll(message_.get(), data)) failed_ = true;
-  return !failed_;
-}
+bool HelperQueue::Write(std::string_view data) { return submission_.Write(data); }
 
 QueueOutcome HelperQueue::Commit(const Envelope& envelope) {
-  message_.reset();
-  if (!failed_ && !WriteAll(envelope_.get(), EncodeEnvelope(envelope))) failed_ = true;
-  envelope_.reset();
-  pid_t pid = helper_->pid();
-  submitted_ = false;
-  QueueVerdict verdict = MakeQueueVerdict(helper_->Result(), failed_, false, "");
+  pid_t pid = helper_->pid();  // before the answer: a helper found gone is given up
+  QueueVerdict verdict = submission_.Finish(EncodeEnvelope(envelope));
   return ReplyForVerdict(verdict, pid, ::time(nullptr));
 }
 
-void HelperQueue::Abort() {
-  // The helper reads an envelope without its final \0 and queues nothing.
-  message_.reset();
-  envelope_.reset();
-  if (submitted_) helper_->Result();
-  submitted_ = false;
-}
+void HelperQueue::Abort() { submission_.Abort(); }
 
 }  // namespace ms::smtpd

@@ -74,8 +74,7 @@ class QueueProgram : public MessageSink {
 // rule holds: a failed write wins over the helper's exit 0.
 class HelperQueue : public MessageSink {
  public:
-  explicit HelperQueue(QueueHelper* helper) : helper_(helper) {}
-  ~HelperQueue() override;
+  explicit HelperQueue(QueueHelper* helper) : helper_(helper), submission_(helper) {}
   bool Begin() override;
   bool Write(std::string_view data) override;
   QueueOutcome Commit(const Envelope& envelope) override;
@@ -83,10 +82,7 @@ class HelperQueue : public MessageSink {
 
  private:
   QueueHelper* helper_;
-  UniqueFd message_;
-  UniqueFd envelope_;
-  bool failed_ = false;
-  bool submitted_ = false;
+  HelperSubmission submission_;  // lib/queue_helper_client.h
 };
 
 }  // namespace ms::smtpd

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <grp.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,9 +20,6 @@
 namespace ms::smtpd {
 
 namespace {
-
-constexpr char kSubmit = 'Q';
-constexpr char kReady = 'R';
 
 // The child side of fork: nothing of the session may reach it but what
 // comes over the socket.
@@ -85,7 +81,7 @@ void EnterHelperRole(const std::string& tmp_dir, const struct stat& tmp) {
 }
 
 void ServeSession(uid_t invoker) {
-  const std::string ready = kReady + std::to_string(::getpid());
+  const std::string ready = kQueueHelperReady + std::to_string(::getpid());
   if (::send(kHelperSocket, ready.data(), ready.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(ready.size()))
     return;
   for (;;) {
@@ -97,7 +93,7 @@ void ServeSession(uid_t invoker) {
     if (!received && errno == EINTR) continue;  // nothing was read
     // smtpd waits for an answer to every packet: a malformed one (never
     // sent by smtpd; descriptors lost to our fd limit) gets "internal bug".
-    int code = received && data == std::string_view(&kSubmit, 1)
+    int code = received && data == std::string_view(&kQueueHelperSubmit, 1)
                    ? queue::QueueOneMessage(message.get(), envelope.get(), invoker)
                    : queue::kInternalBug;
     message.reset();
@@ -120,77 +116,8 @@ bool QueueHelper::Start(const std::string& queue_dir) {
     WaitFor(pid);
     return false;
   }
-  socket_ = std::move(ours);
-  pid_ = pid;
-  own_child_ = true;
+  TakeOwnChild(std::move(ours), pid);
   return true;
-}
-
-bool QueueHelper::Adopt(UniqueFd socket) {
-  pid_t pid = ReceiveReady(socket.get());
-  if (pid <= 0) return false;
-  socket_ = std::move(socket);
-  pid_ = pid;
-  own_child_ = false;
-  return true;
-}
-
-pid_t QueueHelper::ReceiveReady(int socket) {
-  char packet[32];
-  ssize_t n;
-  while ((n = ::recv(socket, packet, sizeof packet, 0)) < 0 && errno == EINTR) {
-  }
-  if (n < 2 || packet[0] != kReady) return 0;
-  auto pid = ParseDecimal(std::string_view(packet + 1, static_cast<size_t>(n) - 1), INT32_MAX);
-  return pid ? static_cast<pid_t>(*pid) : 0;
-}
-
-QueueHelper::~QueueHelper() {
-  socket_.reset();
-  if (own_child_ && pid_ > 0) WaitFor(pid_);
-}
-
-bool QueueHelper::Alive() {
-  if (!socket_.valid()) return false;
-  struct pollfd p = {socket_.get(), POLLIN, 0};
-  // It never speaks unasked: anything readable is its end of file.
-  if (::poll(&p, 1, 0) == 0) return true;
-  if (own_child_) WaitFor(pid_);
-  GiveUp();
-  return false;
-}
-
-bool QueueHelper::Submit(int message_fd, int envelope_fd) {
-  if (!socket_.valid()) return false;
-  if (SendWithFds(socket_.get(), std::string_view(&kSubmit, 1), message_fd, envelope_fd)) return true;
-  GiveUp();
-  return false;
-}
-
-ExitStatus QueueHelper::Result() {
-  ExitStatus status;
-  unsigned char code = 0;
-  for (;;) {
-    ssize_t n = ::recv(socket_.get(), &code, 1, 0);
-    if (n == 1) {
-      status.exited = true;
-      status.code = code;
-      return status;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;
-  }
-  // Gone: its own exit status says why (a signal; 52 for timeoutqueue,
-  // which it also sent).  A pooled helper is not ours to reap: it crashed.
-  if (own_child_) status = WaitFor(pid_);
-  GiveUp();
-  return status;
-}
-
-void QueueHelper::GiveUp() {
-  socket_.reset();
-  pid_ = -1;
-  own_child_ = false;
 }
 
 bool DropSetUidIdentity() {

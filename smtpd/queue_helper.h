@@ -13,18 +13,15 @@
 
 #include "child.h"
 #include "fd.h"
+#include "queue_helper_client.h"
 
 namespace ms::smtpd {
 
-class QueueHelper {
+// The session's helper: the client calls of lib/queue_helper_client.h
+// (Adopt a pooled helper, Submit, Result, ...) plus Start, which forks
+// one (it runs this folder's helper side, hence here and not in lib/).
+class QueueHelper : public QueueHelperClient {
  public:
-  QueueHelper() = default;
-  QueueHelper(const QueueHelper&) = delete;
-  QueueHelper& operator=(const QueueHelper&) = delete;
-  // Closing the socket is the helper's signal to exit, at once; it is
-  // then reaped, so its CPU time counts as smtpd's (tcpserver's children).
-  ~QueueHelper();
-
   // Forks the helper if the effective user owns queue_dir/tmp or is root
   // (the helper then becomes that owner), so the files it creates get the
   // owner a set-uid mailsuite-queue would give them, and waits until the
@@ -32,35 +29,6 @@ class QueueHelper {
   // network.  False: no helper (smtpd execs the queue program for each
   // message).
   bool Start(const std::string& queue_dir);
-  // Instead of Start: takes a socket to a helper of mailsuite-tcpserver's
-  // pool (QUEUE_HELPER.md "The pool") and waits for its ready packet.
-  // False if that helper is gone.
-  bool Adopt(UniqueFd socket);
-
-  // Started and still there: a helper that died between messages (its
-  // socket reads end of file) is reaped and given up here.
-  bool Alive();
-  pid_t pid() const { return pid_; }
-
-  // Hands the helper the read ends of a message's two pipes.  False (and
-  // the helper is given up) if it is gone.
-  bool Submit(int message_fd, int envelope_fd);
-  // The helper's answer for the submitted message: how mailsuite-queue
-  // would have exited; if the helper died instead, its wait status (and
-  // the helper is given up, so the next message takes the exec path).
-  ExitStatus Result();
-
-  // The helper's ready packet: "R<pid>"; its pid, or 0 if none came.
-  // Also read by mailsuite-tcpserver before it lends a pooled helper to
-  // the filter pool (filter/FILTER_POOL.md "Hand-off to the queue").
-  static pid_t ReceiveReady(int socket);
-
- private:
-  void GiveUp();
-
-  UniqueFd socket_;
-  pid_t pid_ = -1;
-  bool own_child_ = false;  // forked by Start: ours to reap
 };
 
 // The helper's side, shared by the helper smtpd forks and the pooled

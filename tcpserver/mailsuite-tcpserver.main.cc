@@ -14,6 +14,7 @@
 #include "paths.h"
 #include "server_cert.h"
 #include "tcpserver/filter_pool_start.h"
+#include "tcpserver/qmqpd_connection.h"
 #include "tcpserver/smtpd_worker.h"
 #include "tcpserver/smtpd_worker_pool.h"
 #include "tcpserver/tcp_connection.h"
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const bool in_process = IsOurSmtpd(options->program.front());
+  // Our mailsuite-qmqpd runs in the connection's child too (forked per
+  // connection, with a leased queue helper: TCPSERVER.md "QMQP").
+  const bool qmqpd_in_process = !in_process && IsOurProgram(options->program.front(), "mailsuite-qmqpd");
   // Client limits (TCPSERVER.md "Connection limits"), read once at start.
   ConnectionPolicy policy;
   unsigned max_use = 1;
@@ -82,12 +86,13 @@ int main(int argc, char** argv) {
   const uint16_t port = BoundPort(listener->get());
   if (options->print_port) ms::WriteAll(1, std::to_string(port) + "\n");
   if (options->verbosity >= 1) {
-    ms::LogLine("listening")
-        .Add("ip", options->host)
+    ms::LogLine listening("listening");
+    listening.Add("ip", options->host)
         .Add("port", static_cast<unsigned>(port))
         .Add("limit", options->limit)
-        .Add("smtpd", in_process ? (max_use > 1 ? "workers" : "in-process") : "exec")
-        .Emit();
+        .Add("smtpd", in_process ? (max_use > 1 ? "workers" : "in-process") : "exec");
+    if (qmqpd_in_process) listening.Add("qmqpd", "in-process");
+    listening.Emit();
   }
   // Queue helpers serve one in-process session after another: smtpd's own
   // queueing without QMAILQUEUE, or, with the filter pool, the workers'
@@ -95,13 +100,16 @@ int main(int argc, char** argv) {
   // other content filter set here (smtpd would not use them).
   const char* filter = std::getenv("QMAILQUEUE");
   std::unique_ptr<QueueHelperPool> pool;
-  if (in_process && (filter == nullptr || *filter == '\0' || filter_pool.valid()))
+  if ((in_process || qmqpd_in_process) && (filter == nullptr || *filter == '\0' || filter_pool.valid()))
     pool = QueueHelperPool::Create(ms::QueueDir(), options->limit);
   std::unique_ptr<SmtpdWorkerPool> workers;
   if (in_process && max_use > 1)
     workers = std::make_unique<SmtpdWorkerPool>(options->limit, max_use, filter_pool.valid() ? filter_pool.get() : -1,
                                                 [&] { RunSmtpdWorker(*options, max_use); });
   return RunAcceptLoop(listener->get(), options->limit, options->verbosity, pool.get(), policy,
-                       [&](int fd, int helper) { ServeConnection(fd, *options, in_process, helper, filter_pool.get()); },
+                       [&](int fd, int helper) {
+                         if (qmqpd_in_process) ServeQmqpConnection(fd, *options, helper);
+                         ServeConnection(fd, *options, in_process, helper, filter_pool.get());
+                       },
                        workers.get());
 }

@@ -58,12 +58,12 @@ bool SameFile(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-bool IsOurSmtpd(const std::string& program) {
+bool IsOurProgram(const std::string& program, const char* name) {
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) return false;
   std::string ours(self, static_cast<size_t>(n));
-  ours = ours.substr(0, ours.rfind('/') + 1) + "mailsuite-smtpd";
+  ours = ours.substr(0, ours.rfind('/') + 1) + name;
   if (program.find('/') != std::string::npos) return SameFile(program, ours);
   const char* path = std::getenv("PATH");
   std::string_view dirs = path ? path : "/usr/bin:/bin";

@@ -13,8 +13,10 @@
 namespace ms::smtpd {
 
 // Whether program (a path, or a name looked up in $PATH) is the very file
-// of the mailsuite-smtpd installed next to the running executable.
-bool IsOurSmtpd(const std::string& program);
+// of the program called name (mailsuite-smtpd, mailsuite-qmqpd) installed
+// next to the running executable.
+bool IsOurProgram(const std::string& program, const char* name);
+inline bool IsOurSmtpd(const std::string& program) { return IsOurProgram(program, "mailsuite-smtpd"); }
 
 // What tcpserver does between accept and the program for the connection
 // on fd: the TCP environment and the -x rules (their variables set, a
