@@ -61,8 +61,11 @@ int main(int argc, char** argv) {
       return kExitFatal;
     }
     max_use = static_cast<unsigned>(*use);
-    policy.max_per_ip = static_cast<unsigned>(*max_per_ip);
-    policy.rate_per_minute = static_cast<unsigned>(*rate);
+    // QMQP's clients are the site's own hosts, admitted by the rules cdb
+    // alone (qmqp/QMQP.md): one busy application server may hold many
+    // sessions at once, and an SMTP 421 is no QMQP answer; -c bounds them.
+    policy.max_per_ip = qmqpd_in_process ? 0 : static_cast<unsigned>(*max_per_ip);
+    policy.rate_per_minute = qmqpd_in_process ? 0 : static_cast<unsigned>(*rate);
     policy.signal_stress = in_process;
   }
   auto listener = BindListener(options->host, options->port, options->backlog);

@@ -16,7 +16,7 @@ from queue_util import mess_files, parse_queue_file
 from test_qmqp import received_stripped
 # The private instance, its fixtures and the /proc helpers of the SMTP tests.
 from test_tcpserver import (TCPSERVER, children, identities, inst, needs_root,  # noqa: F401
-                            pool_helpers, session_child, status_ids)
+                            idle_fds, pool_helpers, session_child, status_ids)
 
 QMQPD = prog("mailsuite-qmqpd")
 MESSAGE = (b"From: app@app.example.test\nTo: bob@example.test\nSubject: pooled\n\n"
@@ -57,8 +57,10 @@ def test_qmqpd_runs_in_process_and_queues_through_a_pooled_helper(inst):
     assert received_stripped(q["message"]) == MESSAGE
     assert re.search(rb"^Received: from \S+ \(\S+ \[127\.0\.0\.1\]\)\n\tby mail\.example\.test with QMQP; ",
                      q["message"], re.M), q["message"][:300]
-    # The next connection gets the same helper back from the pool.
+    # The next connection gets the same helper back from the pool, once the
+    # pool has seen it ready again (a faster caller gets a second helper).
     wait_for(lambda: len(children(server.pid)) == 1, timeout=10, what="the session's end")
+    wait_for(lambda: idle_fds(helper), timeout=10, what="the helper idle again")
     reply = qmqp_send(server.port, b"Subject: two\n\nx\n", "", ["bob@example.test"])
     assert reply[0] == "K" and qp(reply[1]) == helper, reply
     assert {received_pid(q["message"]) for q in queued(inst)} == {helper}
@@ -148,3 +150,36 @@ def test_root_start_with_u_g_runs_the_session_as_the_session_user(inst, identiti
     assert f.stat().st_uid == owner
     message = parse_queue_file(f)["message"]
     assert re.match(rb"Received: \(mailsuite-queue %d invoked by uid \d+\)" % helper, message), message
+
+
+def test_maxperip_and_ratelimit_are_not_applied_to_qmqp_clients(inst):
+    """smtpd's per-address defences (control/maxperip, ratelimit) are not
+    for QMQP: its clients are the site's own hosts, admitted by the rules
+    cdb alone.  With maxperip 2 and ratelimit 3, one address holds 6
+    sessions at once (each has sent half its request) and every one gets
+    its K; then 4 more connections in the same minute are served too."""
+    inst.root.set("maxperip", "2")
+    inst.root.set("ratelimit", "3")
+    server = start(inst)
+    raws = [qmqp_request(f"Subject: n{i}\n\nx\n".encode(), "app@app.example.test", ["bob@example.test"])
+            for i in range(6)]
+    socks = []
+    try:
+        for raw in raws:
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            s.sendall(raw[:len(raw) // 2])
+            socks.append(s)
+        wait_for(lambda: len([c for c in children(server.pid) if c not in pool_helpers(server.pid)]) >= 6,
+                 timeout=10, what="six sessions at once")
+        for s, raw in zip(socks, raws):
+            s.sendall(raw[len(raw) // 2:])
+            reply = read_reply(s)
+            assert reply is not None and reply[0] == "K", reply
+    finally:
+        for s in socks:
+            s.close()
+    for i in range(4):
+        reply = qmqp_send(server.port, b"Subject: more\n\nx\n", "", ["bob@example.test"])
+        assert reply is not None and reply[0] == "K", reply
+    assert len(queued(inst)) == 10
+    assert "category=maxperip" not in server.log() and "category=ratelimit" not in server.log()
