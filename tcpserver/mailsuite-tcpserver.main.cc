@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     policy.max_per_ip = qmqpd_in_process ? 0 : static_cast<unsigned>(*max_per_ip);
     policy.rate_per_minute = qmqpd_in_process ? 0 : static_cast<unsigned>(*rate);
     policy.signal_stress = in_process;
+    policy.pop3 = IsOurProgram(options->program.front(), "mailsuite-pop3d");
   }
   auto listener = BindListener(options->host, options->port, options->backlog);
   if (!listener) {

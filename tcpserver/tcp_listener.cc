@@ -77,10 +77,11 @@ unsigned ReapChildren(int verbosity, QueueHelperPool* pool, SmtpdWorkerPool* wor
 // Refuses a connection over a client limit: the 421 goes out without
 // waiting (a fresh socket's send buffer has room for it), nothing is read,
 // no child is forked.
-void RefuseClient(int connection, const std::string& key, Admission verdict, int verbosity) {
+void RefuseClient(int connection, const std::string& key, Admission verdict, bool pop3, int verbosity) {
   const bool too_fast = verdict == Admission::kTooFast;
-  std::string_view reply = too_fast ? "421 4.7.0 too many connections per minute from your address\r\n"
-                                    : "421 4.7.0 too many connections from your address\r\n";
+  std::string reply = std::string(pop3 ? "-ERR [SYS/TEMP]" : "421 4.7.0") +
+                      (too_fast ? " too many connections per minute from your address\r\n"
+                                : " too many connections from your address\r\n");
   ssize_t ignored = ::send(connection, reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   (void)ignored;
   if (verbosity >= 1)
@@ -189,7 +190,7 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
     std::optional<IpAddress> peer_ip = IpAddress::FromSockaddr(peer);
     const std::string key = peer_ip ? ClientKey(*peer_ip) : std::string("unknown");
     if (Admission verdict = clients.Admit(key, MonotonicMs()); verdict != Admission::kAdmit) {
-      RefuseClient(connection.get(), key, verdict, verbosity);
+      RefuseClient(connection.get(), key, verdict, policy.pop3, verbosity);
       continue;
     }
     // Stress mode first: a worker learns it with the connection, a forked

@@ -28,6 +28,9 @@ struct ConnectionPolicy {
   unsigned max_per_ip = 20;       // control/maxperip; 0: no limit
   unsigned rate_per_minute = 0;   // control/ratelimit; 0: no limit
   bool signal_stress = false;     // sessions run in-process: tell them of stress mode
+  // The program speaks POP3 (our mailsuite-pop3d): a refused client gets
+  // POP3's "-ERR" (RFC 1939), not SMTP's 421, so its client shows the text.
+  bool pop3 = false;
 };
 
 // Accepts connections until SIGTERM, with at most limit children at once

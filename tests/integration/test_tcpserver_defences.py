@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from conftest import prog
 from test_tcpserver import MESSAGE, inst, log_has, read_line  # noqa: F401  (inst: fixture)
 
 
@@ -207,3 +208,21 @@ def test_no_ratelimit_by_default(inst):
         assert first_line(s).startswith(b"220 ")
         s.close()
     assert "ratelimit" not in server.log()
+
+
+def test_a_pop3_client_over_maxperip_gets_pop3s_err_not_smtps_421(inst):
+    """The listener answers a refused client in the program's protocol:
+    under our mailsuite-pop3d a POP3 -ERR (RFC 1939, with RFC 3206's
+    SYS/TEMP), which a POP3 client shows; SMTP's 421 would be a protocol
+    error to it."""
+    inst.root.set("maxperip", "1")
+    server = inst.server(["-c", "50"], program=[prog("mailsuite-pop3d"), prog("mailsuite-checkpassword")])
+    held = idle_connection(server.port, "127.0.0.2")
+    try:
+        assert first_line(held).startswith(b"+OK")
+        second = idle_connection(server.port, "127.0.0.2")
+        assert first_line(second) == b"-ERR [SYS/TEMP] too many connections from your address\r\n"
+        assert closes_within(second, 5) == b""
+        second.close()
+    finally:
+        held.close()
