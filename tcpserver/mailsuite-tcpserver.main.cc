@@ -115,5 +115,5 @@ int main(int argc, char** argv) {
                          if (qmqpd_in_process) ServeQmqpConnection(fd, *options, helper);
                          ServeConnection(fd, *options, in_process, helper, filter_pool.get());
                        },
-                       workers.get());
+                       workers.get(), filter_pool.valid() ? filter_pool.get() : -1);
 }

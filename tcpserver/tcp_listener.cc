@@ -118,7 +118,7 @@ pid_t ForkSession(UniqueFd connection, QueueHelperPool* pool, const std::functio
 
 int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
                   const ConnectionPolicy& policy, const std::function<void(int, int)>& serve,
-                  SmtpdWorkerPool* workers) {
+                  SmtpdWorkerPool* workers, int filter_control) {
   if (!SignalPipe::Install({SIGCHLD, SIGTERM}) || !InstallStressHandlers()) {
     LogLine("fatal").Add("what", "signals").Add("error", std::strerror(errno)).Emit();
     return 111;
@@ -137,7 +137,9 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
       LogLine("busy").Add("children", children).Add("limit", limit).Emit();
       said_busy = true;
     }
-    fds.assign({{SignalPipe::fd(), POLLIN, 0}, {accepting ? listener : -1, POLLIN, 0}});
+    // Third: the filter pool's control socket, for its hang-up alone (no
+    // events asked; poll reports POLLHUP anyway).
+    fds.assign({{SignalPipe::fd(), POLLIN, 0}, {accepting ? listener : -1, POLLIN, 0}, {filter_control, 0, 0}});
     int timeout = -1;
     if (pool != nullptr) {
       timeout = pool->RetireIdle(MonotonicMs());
@@ -153,7 +155,16 @@ int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* 
       LogLine("fatal").Add("what", "poll").Add("error", std::strerror(errno)).Emit();
       return 111;
     }
-    if (pool != nullptr) pool->HandlePollFds(fds.data() + 2, worker_fds - 2, MonotonicMs());
+    if (pool != nullptr) pool->HandlePollFds(fds.data() + 3, worker_fds - 3, MonotonicMs());
+    if (fds[2].revents != 0) {
+      // Its supervisor and keeper are both gone (FILTER_POOL.md "A keeper
+      // that dies"): nothing is lost, but every message now execs the
+      // filter, and only a new listener can start the pool as msfilter.
+      LogLine("alert").Add("what", "filterpool")
+          .Add("error", "the filter pool is gone: each message execs the filter until the service restarts (svc -t)")
+          .Emit();
+      filter_control = -1;
+    }
     if (workers != nullptr) {
       // Sessions that ended: before the reaper, which would take a worker
       // that exited after its last session for one that died in it.

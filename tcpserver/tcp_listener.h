@@ -44,10 +44,12 @@ struct ConnectionPolicy {
 // gets a 421 from the listener itself and no child.  With workers
 // (SMTPD_WORKERS.md) a connection is handed to a pooled session worker
 // instead of a fork, serve is not used, and the workers' queue helpers
-// come from pool when they ask.  Returns the exit code.
+// come from pool when they ask.  filter_control: the listener's end of
+// the filter pool's control socket (filter_pool_start.h), watched only to
+// say, once, when the pool is gone (-1: none).  Returns the exit code.
 int RunAcceptLoop(int listener, unsigned limit, int verbosity, QueueHelperPool* pool,
                   const ConnectionPolicy& policy, const std::function<void(int, int)>& serve,
-                  SmtpdWorkerPool* workers = nullptr);
+                  SmtpdWorkerPool* workers = nullptr, int filter_control = -1);
 
 }  // namespace ms::smtpd
 

@@ -304,3 +304,28 @@ def test_accepted_messages_go_to_the_sessions_queue_helper_without_an_exec(seede
     # and the filter ran in one worker (msfilter) for all of them
     assert len({qp(t) for c, t in pooled_replies if c == 250}) == 1
     assert qp(pooled_replies[0][1]) in worker_pids()
+
+
+def test_when_supervisor_and_keeper_are_both_gone_the_listener_says_so_and_mail_still_flows(seeded):
+    """The supervisor is not restarted (FILTER_POOL.md "Not done"): once it
+    and its keeper are both killed, the listener, which can no longer
+    become msfilter, logs one alert naming the way back (svc -t), and every
+    message is filtered by the exec'd program: same verdicts, nothing lost."""
+    chain = pooled(seeded)
+    code, text = chain.send(plain("first"))
+    assert code == 250, text
+    keeper = int(status_ids(qp(text), "PPid")[0])
+    supervisor = int(status_ids(keeper, "PPid")[0])
+    assert "filter pool is gone" not in chain.server.log()
+    os.kill(supervisor, signal.SIGKILL)
+    code, text = chain.send(plain("keeper alone"))  # the keeper goes on
+    assert code == 250 and qp(text) in worker_pids(), text
+    os.kill(keeper, signal.SIGKILL)
+    wait_for(lambda: "alert what=filterpool error=\"the filter pool is gone" in chain.server.log(),
+             timeout=10, what="the listener's alert")
+    for subject in ("after", "after again"):
+        code, text = chain.send(plain(subject))
+        assert code == 250 and qp(text) not in worker_pids(), text
+    assert chain.send(plain("ILOVEYOU")) == (554, "5.7.1 " + ILOVEYOU_TEXT)
+    assert chain.server.log().count("filter pool is gone") == 1
+    assert len(chain.recorder.queued()) == 4
